@@ -95,7 +95,7 @@ class Field:
 
     @property
     def optional(self):
-        return self.nullable is not None and self.kind != 'prim'
+        return self.nullable is not None and (self.is_array or self.kind != 'prim')
 
     def elem_type(self, q=''):
         k = self.kind
@@ -349,7 +349,7 @@ class Gen:
             if f.optional:
                 lines += ['  if (count < 0) %s.reset(); else {' % x, '    auto& vec = %s.emplace();' % x]
             else:
-                lines += ['  {', '    auto& vec = %s;' % x]
+                lines += ['  if (count >= 0) {', '    auto& vec = %s;' % x]
             lines += ['    vec.clear();', '    vec.reserve(static_cast<size_t>(std::min(count, 1024)));',
                       '    for (int32_t i = 0; i < count && %s.ok(); ++i) {' % r]
             if k == 'struct':
@@ -632,12 +632,23 @@ class Gen:
         ind = '  '
         o.append('/// %s (API key %d), versions %d-%d%s.' % (m.cname, m.key, m.lo, m.hi,
                  ', flexible from %d' % m.flex_lo if m.flex_lo >= 0 else ', never flexible'))
+        # Nested structs live in a namespace of their own and are aliased into the message:
+        # clang cannot default-construct a nested class with member initializers until the
+        # enclosing class is complete, which std::optional<Nested> members need.
+        ns = snake(m.cname).rstrip('_')
+        if m.order:
+            o.append('namespace %s {' % ns)
+            for s in m.order:
+                o.append('struct %s {' % s.name)
+                o += self.struct_decl(s, ind)
+                o.append('  bool operator==(const %s&) const = default;' % s.name)
+                o.append('};')
+            o.append('}  // namespace %s' % ns)
+            o.append('')
+        o.append(o.pop(0))  # the doc comment goes right above the struct
         o.append('struct %s {' % m.cname)
         for s in m.order:
-            o.append('%sstruct %s {' % (ind, s.name))
-            o += self.struct_decl(s, ind + '  ')
-            o.append('%s  bool operator==(const %s&) const = default;' % (ind, s.name))
-            o.append('%s};' % ind)
+            o.append('%susing %s = %s::%s;' % (ind, s.name, ns, s.name))
         o += self.struct_decl(m.top, ind)
         o.append('')
         o.append('  static constexpr int16_t api_key = %d;' % m.key)

@@ -11,6 +11,9 @@ and written as
     <OUT>/<scenario>-<NN>.req.bin    client -> broker bytes
     <OUT>/<scenario>-<NN>.resp.bin   broker -> client bytes
 
+Exit status: 0 ok, 1 error, 2 nothing extracted, 3 a stream had a hole
+(packets missing from the capture; files are cut at the hole).
+
 Each file is a whole number of Kafka frames (INT32 big-endian size followed
 by that many bytes); a trailing partial frame is trimmed.  Connections
 without a single complete request frame are skipped.  NN numbers the kept
@@ -303,6 +306,7 @@ def main(argv=None):
     conns = collect_connections(args.pcap, args.port)
     os.makedirs(args.out, exist_ok=True)
     kept = 0
+    holes = 0
     for conn in conns:
         req, req_hole = conn.c2s.assemble()
         resp, resp_hole = conn.s2c.assemble()
@@ -328,7 +332,8 @@ def main(argv=None):
             notes.append("trimmed partial frame (req %d B, resp %d B)"
                          % (req_rest, resp_rest))
         if req_hole or resp_hole:
-            notes.append("capture hole")
+            notes.append("WARNING: capture hole, stream cut at the hole")
+            holes += 1
         print("  %s-%02d  client %-16s req %3d frames %7d B   resp %3d frames %7d B%s"
               % (args.scenario, kept, label, len(req_frames), len(req_blob),
                  len(resp_frames), len(resp_blob),
@@ -338,7 +343,7 @@ def main(argv=None):
         print("  WARNING: %s: no connection with a complete request frame"
               % args.scenario, file=sys.stderr)
         return 2
-    return 0
+    return 3 if holes else 0
 
 
 if __name__ == "__main__":

@@ -6,14 +6,17 @@
  *   gcc -O1 -o /tmp/peers peers.c $(pkg-config --cflags --libs rdkafka)
  *
  * Modes:
- *   peers mock [--seed] [--apiversions-max N]
+ *   peers mock [--seed|--seed-legacy] [--max-version APIKEY:MAX]...
  *        Start a one-broker librdkafka mock cluster with topic "golden"
- *        (3 partitions).  With --seed, a few batches (one per compression
- *        codec) are produced into it BEFORE the bootstrap address is
- *        printed, so that seeding traffic is not part of any capture.
+ *        (3 partitions).  With --seed, 30 records (6 per compression codec
+ *        none/gzip/snappy/lz4/zstd, one producer each) are produced into it
+ *        BEFORE the bootstrap address is printed, so that seeding traffic
+ *        is not part of any capture; --seed-legacy skips zstd.
+ *        --max-version lowers the MaxVersion the mock advertises for an
+ *        API (to emulate an older broker).
  *        Prints "127.0.0.1:PORT" on stdout and runs until stdin closes.
  *   peers produce  BOOTSTRAP CODEC    idempotent producer, ~20 records
- *   peers consume  BOOTSTRAP GROUP    high-level group consumer
+ *   peers consume  BOOTSTRAP GROUP [MAXSEC]  high-level group consumer
  *   peers query    BOOTSTRAP          metadata / watermarks / offsets_for_times
  *                                     / assign()-based fetch
  *   peers txn      BOOTSTRAP          transactional producer (commit + abort)
@@ -248,13 +251,20 @@ static int mode_mock(int argc, char **argv) {
         const char *bootstrap;
         char buf[256];
         int seed = 0, i;
-        int apiver_max = -1;
+        int maxver[64][2], nmaxver = 0;
 
         for (i = 0; i < argc; i++) {
                 if (!strcmp(argv[i], "--seed"))
-                        seed = 1;
-                else if (!strcmp(argv[i], "--apiversions-max") && i + 1 < argc)
-                        apiver_max = atoi(argv[++i]);
+                        seed = 5;
+                else if (!strcmp(argv[i], "--seed-legacy"))
+                        seed = 4; /* no zstd: needs Produce v7 */
+                else if (!strcmp(argv[i], "--max-version") && i + 1 < argc &&
+                         nmaxver < 64) {
+                        if (sscanf(argv[++i], "%d:%d", &maxver[nmaxver][0],
+                                   &maxver[nmaxver][1]) != 2)
+                                die("--max-version wants APIKEY:MAXVER");
+                        nmaxver++;
+                }
                 else
                         die("mock: unknown argument %s", argv[i]);
         }
@@ -267,15 +277,17 @@ static int mode_mock(int argc, char **argv) {
                 die("rd_kafka_mock_cluster_new failed");
         if (rd_kafka_mock_topic_create(mc, TOPIC, PARTITIONS, 1))
                 die("mock topic create failed");
-        if (apiver_max >= 0)
-                rd_kafka_mock_set_apiversion(mc, 18 /*ApiVersions*/, 0,
-                                             (int16_t)apiver_max);
+        /* Emulate an older broker: lower the advertised MaxVersion. */
+        for (i = 0; i < nmaxver; i++)
+                if (rd_kafka_mock_set_apiversion(mc, (int16_t)maxver[i][0], 0,
+                                                 (int16_t)maxver[i][1]))
+                        die("set_apiversion %d failed", maxver[i][0]);
         bootstrap = rd_kafka_mock_cluster_bootstraps(mc);
 
         if (seed) {
                 static const char *codecs[] = {"none", "gzip", "snappy", "lz4",
                                                "zstd"};
-                for (i = 0; i < 5; i++)
+                for (i = 0; i < seed; i++)
                         run_producer(bootstrap, codecs[i], 6, i * 6, 0);
         }
 
@@ -296,7 +308,8 @@ static int mode_mock(int argc, char **argv) {
 /* Consumer group                                                      */
 /* ------------------------------------------------------------------ */
 
-static int mode_consume(const char *bootstrap, const char *group) {
+static int mode_consume(const char *bootstrap, const char *group,
+                        int max_seconds) {
         rd_kafka_conf_t *conf = base_conf(bootstrap, "golden-consumer");
         rd_kafka_t *rk;
         rd_kafka_topic_partition_list_t *sub, *committed;
@@ -321,9 +334,9 @@ static int mode_consume(const char *bootstrap, const char *group) {
                 die("subscribe: %s", rd_kafka_err2str(err));
         rd_kafka_topic_partition_list_destroy(sub);
 
-        /* Consume until 2 s of silence after first message (so a few
-         * heartbeats are sent), or 18 s total. */
-        deadline = now_ms() + 18000;
+        /* Consume until 2 s of silence after the last message (so a few
+         * heartbeats are sent), or max_seconds in total. */
+        deadline = now_ms() + max_seconds * 1000;
         while (now_ms() < deadline) {
                 rd_kafka_message_t *m = rd_kafka_consumer_poll(rk, 200);
                 if (!m) {
@@ -344,8 +357,25 @@ static int mode_consume(const char *bootstrap, const char *group) {
         note("consumed %d messages", got);
 
         /* Synchronous commit of current positions -> OffsetCommit */
-        err = rd_kafka_commit(rk, NULL, 0);
-        note("commit: %s", rd_kafka_err2str(err));
+        if (got > 0) {
+                err = rd_kafka_commit(rk, NULL, 0);
+                note("commit: %s", rd_kafka_err2str(err));
+        } else {
+                /* Nothing consumed (empty topic): commit offset 0 with
+                 * metadata for every assigned partition instead. */
+                rd_kafka_topic_partition_list_t *asg = NULL;
+                if (!rd_kafka_assignment(rk, &asg) && asg) {
+                        for (i = 0; i < asg->cnt; i++) {
+                                asg->elems[i].offset   = 0;
+                                asg->elems[i].metadata = strdup("golden");
+                                asg->elems[i].metadata_size = 6;
+                        }
+                        err = rd_kafka_commit(rk, asg, 0);
+                        note("commit of %d explicit offsets: %s", asg->cnt,
+                             rd_kafka_err2str(err));
+                        rd_kafka_topic_partition_list_destroy(asg);
+                }
+        }
 
         /* Explicit committed() -> OffsetFetch */
         committed = rd_kafka_topic_partition_list_new(PARTITIONS);
@@ -810,7 +840,8 @@ int main(int argc, char **argv) {
         }
         if (!strcmp(argv[1], "consume"))
                 return mode_consume(argv[2],
-                                    argc > 3 ? argv[3] : "golden-group");
+                                    argc > 3 ? argv[3] : "golden-group",
+                                    argc > 4 ? atoi(argv[4]) : 18);
         if (!strcmp(argv[1], "query"))
                 return mode_query(argv[2]);
         if (!strcmp(argv[1], "txn"))

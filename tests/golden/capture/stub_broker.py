@@ -5,8 +5,9 @@ librdkafka only sends a request if the broker advertised the API in its
 ApiVersions response, and the librdkafka mock cluster does not advertise the
 Admin APIs (CreateTopics, DescribeConfigs, ACLs, ...).  This stub advertises
 the API version ranges of a recent Apache Kafka broker and answers just
-enough (ApiVersions, Metadata, FindCoordinator) for the client to route its
-Admin requests here.  Every other request is logged and left unanswered, so
+enough (ApiVersions, Metadata, FindCoordinator, and SASL/PLAIN via
+SaslHandshake + SaslAuthenticate, accepting any credentials) for the client
+to route its Admin requests here.  Every other request is logged and left unanswered, so
 the client times out.
 
 Its own responses are NOT third-party bytes: captures against this stub are
@@ -39,7 +40,7 @@ ADVERTISED = {
 }
 
 # First flexible version of the APIs whose requests the stub parses.
-FIRST_FLEX = {3: 9, 10: 3, 18: 3}
+FIRST_FLEX = {3: 9, 10: 3, 17: 99, 18: 3, 36: 2}
 
 
 def log(msg):
@@ -219,8 +220,25 @@ def handle_find_coordinator(ver, r, port):
     return body + tags(flex)
 
 
+def handle_sasl_handshake(ver, r, port):
+    mech = r.string(False)
+    ok = mech == "PLAIN"
+    return i16(0 if ok else 33) + array([string("PLAIN", False)], False)
+
+
+def handle_sasl_authenticate(ver, r, port):
+    # Accept any SASL/PLAIN credentials.
+    flex = ver >= FIRST_FLEX[36]
+    body = i16(0) + string(None, flex, nullable=True)
+    body += uvarint(1) if flex else i32(0)  # empty auth_bytes
+    if ver >= 1:
+        body += struct.pack(">q", 0)  # session_lifetime_ms
+    return body + tags(flex)
+
+
 HANDLERS = {18: handle_api_versions, 3: handle_metadata,
-            10: handle_find_coordinator}
+            10: handle_find_coordinator, 17: handle_sasl_handshake,
+            36: handle_sasl_authenticate}
 
 
 def serve_conn(sock, port):
