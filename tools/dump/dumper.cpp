@@ -65,20 +65,29 @@ void Dumper::dump_requests(ByteView stream, const std::string& name) {
     size_t body_start = hr.offset() - f->offset - 4;
     bool known = visit_api(key, [&](auto api) {
       using Req = typename decltype(api)::Request;
-      auto body = decode_message<Req>(f->payload.subspan(body_start), version, hr.offset());
-      if (!body) return report(name, *f, body.error().message);
+      // Like a Kafka broker, accept bytes after a complete body (librdkafka 2.0.2 sends one
+      // extra byte after ListGroups v4), but show them.
+      Reader br(f->payload.subspan(body_start), hr.offset());
+      Req body;
+      if (auto res = body.decode(br, version); !res) return report(name, *f, res.error().message);
+      size_t trailing = br.remaining();
       JsonWriter j;
       j.begin_object();
       j.key("frame").value(uint64_t(f->index)).key("offset").value(uint64_t(f->offset));
       j.key("type").value("request").key("api").value(api.info.name).key("version").value(version);
+      if (trailing > 0) j.key("trailing_bytes").value(uint64_t(trailing));
       j.key("header");
       h.to_json(j, hv);
       j.key("body");
-      body->to_json(j, version);
+      body.to_json(j, version);
       j.end_object();
       out_(j.str());
+      if (trailing > 0)
+        warn_(name + ": frame " + std::to_string(f->index) + " at byte " + std::to_string(f->offset) +
+              ": " + std::to_string(trailing) + " bytes after the " + Req::type_name + " body (ignored)");
       if (opts_.reencode) {
-        auto diff = reencode_mismatch(h, hv, f->payload, body_start, f->offset, *body, version);
+        auto diff = reencode_mismatch(h, hv, f->payload.first(f->payload.size() - trailing), body_start,
+                                      f->offset, body, version);
         if (!diff.empty()) report(name, *f, diff);
       }
     });
@@ -115,10 +124,30 @@ void Dumper::dump_responses(ByteView stream, const std::string& name) {
     ByteView body_bytes = f->payload.subspan(body_start);
     int16_t version = rk.api_version;
     // A broker that does not know the ApiVersions version answers in the v0 layout
-    // with UNSUPPORTED_VERSION, so a client can learn the supported range.
+    // with UNSUPPORTED_VERSION, so a client can learn the supported range. Clients act on
+    // the error code alone (then retry lower), so a reply in neither layout (librdkafka
+    // 2.0.2's mock writes one) is shown by its error code with a warning.
     if (rk.api_key == api::ApiVersions::info.key && body_bytes.size() >= 2) {
       Reader er(body_bytes);
-      if (er.i16("ErrorCode") == int16_t(ErrorCode::UnsupportedVersion)) version = 0;
+      if (er.i16("ErrorCode") == int16_t(ErrorCode::UnsupportedVersion)) {
+        if (decode_message<ApiVersionsResponse>(body_bytes, 0).ok()) {
+          version = 0;
+        } else if (!decode_message<ApiVersionsResponse>(body_bytes, version).ok()) {
+          JsonWriter j;
+          j.begin_object();
+          j.key("frame").value(uint64_t(f->index)).key("offset").value(uint64_t(f->offset));
+          j.key("type").value("response").key("api").value("ApiVersions").key("version").value(version);
+          j.key("layout").value("unrecognized").key("header");
+          h.to_json(j, hv);
+          j.key("body").begin_object().key("ErrorCode").value(int16_t(ErrorCode::UnsupportedVersion));
+          j.end_object().key("undecoded").base64(body_bytes.subspan(2)).end_object();
+          out_(j.str());
+          warn_(name + ": frame " + std::to_string(f->index) + " at byte " + std::to_string(f->offset) +
+                ": ApiVersions UNSUPPORTED_VERSION reply in neither the v0 nor the v" +
+                std::to_string(version) + " layout; only its error code is meaningful");
+          continue;
+        }
+      }
     }
     visit_api(rk.api_key, [&](auto api) {
       using Resp = typename decltype(api)::Response;

@@ -22,7 +22,10 @@ struct RequestKey {
 class Dumper {
  public:
   using Sink = std::function<void(const std::string& line)>;
-  Dumper(Options opts, Sink out, Sink err) : opts_(opts), out_(std::move(out)), err_(std::move(err)) {}
+  /// `out` gets one JSON line per frame, `err` each error, `warn` each oddity that a
+  /// Kafka broker would tolerate.
+  Dumper(Options opts, Sink out, Sink err, Sink warn)
+      : opts_(opts), out_(std::move(out)), err_(std::move(err)), warn_(std::move(warn)) {}
 
   /// Prints every request frame; remembers each correlation id for dump_responses().
   void dump_requests(protocol::ByteView stream, const std::string& name);
@@ -37,6 +40,7 @@ class Dumper {
   Options opts_;
   Sink out_;
   Sink err_;
+  Sink warn_;
   std::map<int32_t, RequestKey> pending_;
   size_t errors_ = 0;
   size_t frames_ = 0;

@@ -72,6 +72,10 @@ int main(int argc, char** argv) {
       [](const std::string& line) {
         std::cout.flush();  // keep stdout and stderr in frame order on a terminal
         std::cerr << "kafkit-dump: " << line << '\n';
+      },
+      [](const std::string& line) {
+        std::cout.flush();
+        std::cerr << "kafkit-dump: warning: " << line << '\n';
       });
   d.dump_requests(kafkit::protocol::as_bytes(data[0]), files[0]);
   if (nfiles == 2) d.dump_responses(kafkit::protocol::as_bytes(data[1]), files[1]);
