@@ -175,8 +175,7 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 std::string base64_encode(std::span<const std::byte> b) {
-  static constexpr char tbl[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((b.size() + 2) / 3 * 4);
   size_t i = 0;

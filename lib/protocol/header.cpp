@@ -44,7 +44,8 @@ Result<void> RequestHeader::decode(Reader& r, int16_t header_version) {
   api_version = r.i16("RequestHeader.RequestApiVersion");
   correlation_id = r.i32("RequestHeader.CorrelationId");
   if (header_version >= 1) client_id = r.nullable_string(false, "RequestHeader.ClientId");
-  if (header_version >= 2) read_unknown_tags(r, unknown_tagged_fields, "RequestHeader.<tagged fields>");
+  if (header_version >= 2)
+    read_unknown_tags(r, unknown_tagged_fields, "RequestHeader.<tagged fields>");
   if (!r.ok()) return r.error();
   return {};
 }
@@ -80,7 +81,8 @@ size_t ResponseHeader::encoded_size(int16_t header_version) const {
 Result<void> ResponseHeader::decode(Reader& r, int16_t header_version) {
   *this = ResponseHeader{};
   correlation_id = r.i32("ResponseHeader.CorrelationId");
-  if (header_version >= 1) read_unknown_tags(r, unknown_tagged_fields, "ResponseHeader.<tagged fields>");
+  if (header_version >= 1)
+    read_unknown_tags(r, unknown_tagged_fields, "ResponseHeader.<tagged fields>");
   if (!r.ok()) return r.error();
   return {};
 }

@@ -27,15 +27,22 @@ class RandomSource {
   template <class T>
   T integer() noexcept {
     switch (below(8)) {
-      case 0: return T(0);
-      case 1: return T(-1);
-      case 2: return std::numeric_limits<T>::min();
-      case 3: return std::numeric_limits<T>::max();
-      default: return static_cast<T>(next());
+      case 0:
+        return T(0);
+      case 1:
+        return T(-1);
+      case 2:
+        return std::numeric_limits<T>::min();
+      case 3:
+        return std::numeric_limits<T>::max();
+      default:
+        return static_cast<T>(next());
     }
   }
   bool boolean() noexcept { return (next() & 1) != 0; }
-  double float64() noexcept { return static_cast<double>(static_cast<int64_t>(next() >> 11)) / 1024.0; }
+  double float64() noexcept {
+    return static_cast<double>(static_cast<int64_t>(next() >> 11)) / 1024.0;
+  }
   Uuid uuid() noexcept;
   std::string string();
   Bytes bytes();

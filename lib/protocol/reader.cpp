@@ -55,15 +55,15 @@ T load_be(const std::byte* p) noexcept {
 }
 }  // namespace
 
-#define KAFKIT_READ_FIXED(name, T)                           \
-  T Reader::name(const char* field) noexcept {               \
-    if (remaining() < sizeof(T)) {                           \
-      fail(truncated, field);                                \
-      return 0;                                              \
-    }                                                        \
-    T v = load_be<T>(data_.data() + pos_);                   \
-    pos_ += sizeof(T);                                       \
-    return v;                                                \
+#define KAFKIT_READ_FIXED(name, T)             \
+  T Reader::name(const char* field) noexcept { \
+    if (remaining() < sizeof(T)) {             \
+      fail(truncated, field);                  \
+      return 0;                                \
+    }                                          \
+    T v = load_be<T>(data_.data() + pos_);     \
+    pos_ += sizeof(T);                         \
+    return v;                                  \
   }
 KAFKIT_READ_FIXED(i8, int8_t)
 KAFKIT_READ_FIXED(i16, int16_t)
@@ -77,7 +77,9 @@ double Reader::f64(const char* field) noexcept {
   return std::bit_cast<double>(static_cast<uint64_t>(i64(field)));
 }
 
-bool Reader::boolean(const char* field) noexcept { return i8(field) != 0; }
+bool Reader::boolean(const char* field) noexcept {
+  return i8(field) != 0;
+}
 
 Uuid Reader::uuid(const char* field) noexcept {
   Uuid u;

@@ -58,7 +58,8 @@ class Reader {
 
   /// Reads an array length. Returns -1 for a null array (a failure when !nullable) and
   /// otherwise a count that the remaining input can hold at `min_element_size` bytes each.
-  int32_t array_count(bool compact, bool nullable, size_t min_element_size, const char* field) noexcept;
+  int32_t array_count(bool compact, bool nullable, size_t min_element_size,
+                      const char* field) noexcept;
 
   /// The next `n` bytes as a view (empty and failed when fewer remain).
   ByteView take(size_t n, const char* field) noexcept;

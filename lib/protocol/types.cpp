@@ -9,8 +9,7 @@ bool Uuid::is_zero() const noexcept {
 }
 
 std::string Uuid::to_string() const {
-  static constexpr char tbl[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char tbl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   out.reserve(22);
   size_t i = 0;

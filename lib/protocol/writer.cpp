@@ -12,7 +12,9 @@ void Writer::put(const void* p, size_t n) {
   std::memcpy(out_.data() + at, p, n);
 }
 
-void Writer::f64(double v) { i64(std::bit_cast<int64_t>(v)); }
+void Writer::f64(double v) {
+  i64(std::bit_cast<int64_t>(v));
+}
 
 void Writer::uvarint(uint32_t v) {
   uint8_t buf[5];

@@ -24,7 +24,9 @@ class Writer {
   void boolean(bool v) { i8(v ? 1 : 0); }
   void uuid(const Uuid& u) { put(u.bytes.data(), 16); }
   void uvarint(uint32_t v);
-  void varint(int32_t v) { uvarint((static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31)); }
+  void varint(int32_t v) {
+    uvarint((static_cast<uint32_t>(v) << 1) ^ static_cast<uint32_t>(v >> 31));
+  }
   void varlong(int64_t v);
 
   void string(std::string_view s, bool compact);
@@ -67,10 +69,12 @@ constexpr size_t varlong_size(int64_t v) noexcept {
 }
 /// Size of a string/bytes of `n` bytes with its length prefix (n = -1 for null).
 constexpr size_t string_size(int64_t n, bool compact) noexcept {
-  return compact ? uvarint_size(uint64_t(n + 1)) + size_t(n < 0 ? 0 : n) : 2 + size_t(n < 0 ? 0 : n);
+  return compact ? uvarint_size(uint64_t(n + 1)) + size_t(n < 0 ? 0 : n)
+                 : 2 + size_t(n < 0 ? 0 : n);
 }
 constexpr size_t bytes_size(int64_t n, bool compact) noexcept {
-  return compact ? uvarint_size(uint64_t(n + 1)) + size_t(n < 0 ? 0 : n) : 4 + size_t(n < 0 ? 0 : n);
+  return compact ? uvarint_size(uint64_t(n + 1)) + size_t(n < 0 ? 0 : n)
+                 : 4 + size_t(n < 0 ? 0 : n);
 }
 constexpr size_t array_count_size(int64_t n, bool compact) noexcept {
   return compact ? uvarint_size(uint64_t(n + 1)) : 4;

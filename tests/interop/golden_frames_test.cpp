@@ -112,10 +112,10 @@ TEST_CASE("every captured frame decodes and re-encodes byte for byte") {
   CHECK(files >= 35);
   CHECK(frames >= 500);
   // What the captures must keep covering (api key, version).
-  for (auto kv : std::vector<std::pair<int, int>>{{0, 7}, {0, 2}, {0, 1}, {1, 11}, {1, 3}, {2, 1},
-                                                  {3, 2}, {8, 7}, {9, 5}, {10, 2}, {11, 5}, {14, 3},
-                                                  {12, 3}, {13, 1}, {18, 3}, {18, 0}, {22, 4}, {19, 4},
-                                                  {24, 0}, {25, 0}, {26, 1}, {28, 2}, {36, 0}}) {
+  for (auto kv : std::vector<std::pair<int, int>>{
+           {0, 7},  {0, 2},  {0, 1},  {1, 11}, {1, 3},  {2, 1},  {3, 2},  {8, 7},
+           {9, 5},  {10, 2}, {11, 5}, {14, 3}, {12, 3}, {13, 1}, {18, 3}, {18, 0},
+           {22, 4}, {19, 4}, {24, 0}, {25, 0}, {26, 1}, {28, 2}, {36, 0}}) {
     CAPTURE(kv.first);
     CAPTURE(kv.second);
     CHECK(request_versions.count(kv) == 1);
@@ -160,7 +160,8 @@ TEST_CASE("decoded fields carry what the peers wrote") {
       CHECK(l["body"]["Acks"] == -1);  // idempotence requires acks=all
       CHECK(l["body"]["TopicData"][0]["Name"] == "golden");
     }
-    if (l["api"] == "InitProducerId" && l["type"] == "response") CHECK(l["body"]["ProducerId"] >= 0);
+    if (l["api"] == "InitProducerId" && l["type"] == "response")
+      CHECK(l["body"]["ProducerId"] >= 0);
     if (l["api"] == "ApiVersions" && l["type"] == "response" && l["body"]["ErrorCode"] == 0)
       CHECK(l["body"]["ApiKeys"].size() >= 10);
   }

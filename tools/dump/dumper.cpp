@@ -40,7 +40,8 @@ std::string reencode_mismatch(const Header& h, int16_t hv, ByteView original, si
 
 void Dumper::report(const std::string& name, const Frame& f, const std::string& what) {
   ++errors_;
-  err_(name + ": frame " + std::to_string(f.index) + " at byte " + std::to_string(f.offset) + ": " + what);
+  err_(name + ": frame " + std::to_string(f.index) + " at byte " + std::to_string(f.offset) + ": " +
+       what);
 }
 
 void Dumper::dump_requests(ByteView stream, const std::string& name) {
@@ -83,11 +84,12 @@ void Dumper::dump_requests(ByteView stream, const std::string& name) {
       j.end_object();
       out_(j.str());
       if (trailing > 0)
-        warn_(name + ": frame " + std::to_string(f->index) + " at byte " + std::to_string(f->offset) +
-              ": " + std::to_string(trailing) + " bytes after the " + Req::type_name + " body (ignored)");
+        warn_(name + ": frame " + std::to_string(f->index) + " at byte " +
+              std::to_string(f->offset) + ": " + std::to_string(trailing) + " bytes after the " +
+              Req::type_name + " body (ignored)");
       if (opts_.reencode) {
-        auto diff = reencode_mismatch(h, hv, f->payload.first(f->payload.size() - trailing), body_start,
-                                      f->offset, body, version);
+        auto diff = reencode_mismatch(h, hv, f->payload.first(f->payload.size() - trailing),
+                                      body_start, f->offset, body, version);
         if (!diff.empty()) report(name, *f, diff);
       }
     });
@@ -107,8 +109,9 @@ void Dumper::dump_responses(ByteView stream, const std::string& name) {
     int32_t correlation_id = peek.i32("ResponseHeader.CorrelationId");
     auto it = pending_.find(correlation_id);
     if (!peek.ok() || it == pending_.end()) {
-      report(name, *f, peek.ok() ? "no request with correlation id " + std::to_string(correlation_id)
-                                 : peek.error().message);
+      report(name, *f,
+             peek.ok() ? "no request with correlation id " + std::to_string(correlation_id)
+                       : peek.error().message);
       continue;
     }
     RequestKey rk = it->second;
@@ -136,13 +139,22 @@ void Dumper::dump_responses(ByteView stream, const std::string& name) {
           JsonWriter j;
           j.begin_object();
           j.key("frame").value(uint64_t(f->index)).key("offset").value(uint64_t(f->offset));
-          j.key("type").value("response").key("api").value("ApiVersions").key("version").value(version);
+          j.key("type")
+              .value("response")
+              .key("api")
+              .value("ApiVersions")
+              .key("version")
+              .value(version);
           j.key("layout").value("unrecognized").key("header");
           h.to_json(j, hv);
-          j.key("body").begin_object().key("ErrorCode").value(int16_t(ErrorCode::UnsupportedVersion));
+          j.key("body")
+              .begin_object()
+              .key("ErrorCode")
+              .value(int16_t(ErrorCode::UnsupportedVersion));
           j.end_object().key("undecoded").base64(body_bytes.subspan(2)).end_object();
           out_(j.str());
-          warn_(name + ": frame " + std::to_string(f->index) + " at byte " + std::to_string(f->offset) +
+          warn_(name + ": frame " + std::to_string(f->index) + " at byte " +
+                std::to_string(f->offset) +
                 ": ApiVersions UNSUPPORTED_VERSION reply in neither the v0 nor the v" +
                 std::to_string(version) + " layout; only its error code is meaningful");
           continue;

@@ -11,7 +11,7 @@ std::optional<Frame> FrameSplitter::next() {
   int32_t size = r.i32("frame size");
   if (!r.ok() || size < 0 || size_t(size) > r.remaining()) {
     error_ = "frame " + std::to_string(index) + " at byte " + std::to_string(pos_) + ": " +
-             (!r.ok() ? std::string("truncated size prefix")
+             (!r.ok()    ? std::string("truncated size prefix")
               : size < 0 ? "negative frame size " + std::to_string(size)
                          : "frame size " + std::to_string(size) + " exceeds the " +
                                std::to_string(r.remaining()) + " bytes left in the stream");

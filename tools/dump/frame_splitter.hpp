@@ -9,8 +9,8 @@
 namespace kafkit::dump {
 
 struct Frame {
-  size_t index = 0;   // 1-based frame number in its file
-  size_t offset = 0;  // byte offset of the size prefix in the file
+  size_t index = 0;            // 1-based frame number in its file
+  size_t offset = 0;           // byte offset of the size prefix in the file
   protocol::ByteView payload;  // header + body, without the size prefix
 };
 

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
   std::string data[2];
   for (int i = 0; i < nfiles; ++i) {
     if (!read_file(files[i], data[i])) {
-      std::fprintf(stderr, "kafkit-dump: cannot read %s: %s\n", files[i].c_str(), std::strerror(errno));
+      std::fprintf(stderr, "kafkit-dump: cannot read %s: %s\n", files[i].c_str(),
+                   std::strerror(errno));
       return 2;
     }
   }

@@ -13,7 +13,8 @@ using namespace kafkit::protocol;
 namespace {
 Bytes hex(std::string_view h) {
   Bytes out;
-  for (size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(std::byte(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
+  for (size_t i = 0; i + 1 < h.size(); i += 2)
+    out.push_back(std::byte(std::stoi(std::string(h.substr(i, 2)), nullptr, 16)));
   return out;
 }
 template <class F>
@@ -29,8 +30,17 @@ TEST_CASE("varint and varlong use zigzag then LEB128") {
   struct Case {
     int32_t v;
     const char* hex;
-  } cases[] = {{0, "00"}, {-1, "01"}, {1, "02"}, {-2, "03"}, {63, "7e"}, {-64, "7f"}, {64, "8001"},
-               {300, "d804"}, {-300, "d704"}, {INT32_MAX, "feffffff0f"}, {INT32_MIN, "ffffffff0f"}};
+  } cases[] = {{0, "00"},
+               {-1, "01"},
+               {1, "02"},
+               {-2, "03"},
+               {63, "7e"},
+               {-64, "7f"},
+               {64, "8001"},
+               {300, "d804"},
+               {-300, "d704"},
+               {INT32_MAX, "feffffff0f"},
+               {INT32_MIN, "ffffffff0f"}};
   for (auto c : cases) {
     CAPTURE(c.v);
     Bytes b = written([&](Writer& w) { w.varint(c.v); });
@@ -116,7 +126,7 @@ TEST_CASE("a length past the end fails before allocating") {
 
 TEST_CASE("an array count is checked against the bytes left") {
   // 2^31-1 elements of at least 4 bytes in a 20-byte frame.
-  Bytes b = hex("7fffffff") ;
+  Bytes b = hex("7fffffff");
   b.resize(20);
   Reader r(b);
   CHECK(r.array_count(false, false, 4, "Topics") == 0);

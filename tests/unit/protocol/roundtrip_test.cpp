@@ -96,5 +96,6 @@ TEST_CASE("trailing bytes after a body are reported") {
   b.push_back(std::byte{0});
   auto r = decode_message<HeartbeatRequest>(b, 0);
   REQUIRE_FALSE(r.ok());
-  CHECK(r.error().message.find("1 unexpected bytes after HeartbeatRequest v0") != std::string::npos);
+  CHECK(r.error().message.find("1 unexpected bytes after HeartbeatRequest v0") !=
+        std::string::npos);
 }

@@ -38,7 +38,7 @@ TEST_CASE("ApiVersions responses always use response header v0") {
   CHECK(response_header_version(18, 0) == 0);
   CHECK(response_header_version(3, 9) == 1);  // Metadata v9 is flexible
   CHECK(response_header_version(3, 8) == 0);
-  CHECK(request_header_version(7, 0) == 0);   // ControlledShutdown v0
+  CHECK(request_header_version(7, 0) == 0);  // ControlledShutdown v0
 }
 
 TEST_CASE("ApiVersions v0 error layout decodes") {

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# kafkit's two commands (see README.md):
+#   ./dev.sh run    install missing packages, build, run the main job
+#   ./dev.sh test   install missing packages, build, run every test suite
+# Both work from a clean clone on a fresh Debian 12 machine.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  meson ninja-build g++ clang libclang-rt-14-dev clang-format pkg-config python3 cmake
+  libssl-dev zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev nlohmann-json3-dev doctest-dev
+  librdkafka-dev kcat
+)
+
+log() { printf '\n==> %s\n' "$*" >&2; }
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing ${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# setup DIR [meson options...]: configure once, then reuse.
+setup() {
+  local dir=$1
+  shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@"
+  fi
+}
+
+jobs() { nproc 2>/dev/null || echo 2; }
+
+cmd_run() {
+  install_packages
+  setup build-release --buildtype=release -Dtests=false
+  ninja -C build-release -j "$(jobs)"
+  # The main job until the broker and clients exist: decode a real conversation between
+  # librdkafka 2.0.2 (an idempotent zstd producer) and its mock broker.
+  local sample=tests/golden/data/rdkafka-produce-zstd-01
+  log "kafkit-dump --reencode $sample.req.bin $sample.resp.bin"
+  ./build-release/tools/dump/kafkit-dump --reencode "$sample.req.bin" "$sample.resp.bin"
+  log "main job done: every frame decoded and re-encoded to the same bytes"
+}
+
+PASSED=0
+FAILED=0
+
+# suite NAME COMMAND...: runs one suite and counts it.
+suite() {
+  local name=$1
+  shift
+  log "$name"
+  if "$@"; then
+    PASSED=$((PASSED + 1))
+  else
+    FAILED=$((FAILED + 1))
+    echo "FAILED: $name" >&2
+  fi
+}
+
+check_format() {
+  git ls-files '*.cpp' '*.hpp' '*.c' '*.h' | xargs clang-format --dry-run --Werror
+}
+
+fuzz_bounded() {
+  # Deterministic, bounded libFuzzer run on a scratch copy of the corpus.
+  local work
+  work=$(mktemp -d)
+  cp -r tests/fuzz/corpus/decode_any "$work/corpus"
+  local rc=0
+  (cd "$work" && "$OLDPWD/build-san/tests/fuzz/decode-any-fuzzer" -seed=1 -runs=300000 \
+    -rss_limit_mb=2048 -print_final_stats=1 corpus 2>&1 | tail -n 4) || rc=$?
+  rm -rf "$work"
+  return $rc
+}
+
+cmd_test() {
+  install_packages
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+  setup build
+  suite "build (g++, -Werror)" ninja -C build -j "$(jobs)"
+  suite "tests (g++)" meson test -C build --print-errorlogs
+
+  CXX=clang++ CC=clang setup build-san -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzers=true
+  suite "build (clang, ASan+UBSan, -Werror)" ninja -C build-san -j "$(jobs)"
+  suite "tests (clang, ASan+UBSan)" meson test -C build-san --print-errorlogs
+  suite "libFuzzer decode-any, 300000 runs (ASan+UBSan)" fuzz_bounded
+
+  if git rev-parse --git-dir >/dev/null 2>&1; then
+    suite "clang-format" check_format
+  fi
+
+  echo
+  echo "suites: $PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ]
+}
+
+case "${1:-}" in
+  run) cmd_run ;;
+  test) cmd_test ;;
+  *)
+    echo "usage: ./dev.sh run|test" >&2
+    exit 2
+    ;;
+esac
