@@ -14,8 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_seed(const fs::path& dir, const std::string& name, int16_t key, int16_t version, uint8_t kind,
-                ByteView body) {
+void write_seed(const fs::path& dir, const std::string& name, int16_t key, int16_t version,
+                uint8_t kind, ByteView body) {
   std::ofstream out(dir / name, std::ios::binary);
   char head[5] = {char(key >> 8), char(key), char(version >> 8), char(version), char(kind)};
   out.write(head, 5);
@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
       int32_t size = r.i32("size");
       ByteView frame = r.take(size_t(size), "frame");
       if (!r.ok()) break;
-      write_seed(out, "golden-" + e.path().stem().stem().string() + "-" + std::to_string(i), 0, 0, 2, frame);
+      write_seed(out, "golden-" + e.path().stem().stem().string() + "-" + std::to_string(i), 0, 0,
+                 2, frame);
       ++n;
     }
   }

@@ -641,7 +641,7 @@ class Gen:
             for s in m.order:
                 o.append('struct %s {' % s.name)
                 o += self.struct_decl(s, ind)
-                o.append('  bool operator==(const %s&) const = default;' % s.name)
+                o.append('  bool operator==(const %s&) const;' % s.name)
                 o.append('};')
             o.append('}  // namespace %s' % ns)
             o.append('')
@@ -672,7 +672,9 @@ class Gen:
         o.append('  void normalize(int16_t version);')
         o.append('  /// Fills the fields of `version` with random values.')
         o.append('  void randomize(RandomSource& g, int16_t version);')
-        o.append('  bool operator==(const %s&) const = default;' % m.cname)
+        # Defaulted out of line: the deep member-wise comparison is compiled once, here,
+        # instead of in every file that compares messages.
+        o.append('  bool operator==(const %s&) const;' % m.cname)
         o.append('};')
         return o
 
@@ -698,6 +700,10 @@ class Gen:
         chk = '  if (version < min_version || version > max_version) throw std::out_of_range("%s: version " + std::to_string(version) + " is not in %d-%d");' % (c, m.lo, m.hi)
         o.append('}  // namespace')
         o.append('')
+        ns = snake(m.cname).rstrip('_')
+        for s in m.order:
+            o.append('bool %s::%s::operator==(const %s&) const = default;' % (ns, s.name, s.name))
+        o.append('bool %s::operator==(const %s&) const = default;' % (c, c))
         o.append('void %s::encode(Writer& w, int16_t version) const {' % c)
         o.append(chk)
         o.append('  %s(w, *this, version, is_flexible(version));' % self.fn(top, 'encode'))
