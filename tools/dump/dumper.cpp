@@ -36,12 +36,43 @@ std::string reencode_mismatch(const Header& h, int16_t hv, ByteView original, si
   return {};
 }
 
+// A response body known only by its leading error code.
+struct ErrorCodeOnly {
+  ErrorCode code;
+  ByteView rest;
+  void to_json(JsonWriter& j, int16_t) const {
+    j.begin_object().key("ErrorCode").value(int16_t(code)).key("_undecoded").base64(rest);
+    j.end_object();
+  }
+};
+
+// One output line: where the frame is, what it is, its header and body.
+template <class Header, class Body>
+std::string frame_json(const Frame& f, const char* type, std::string_view api, int16_t version,
+                       const Header& h, int16_t hv, const Body& body, size_t trailing) {
+  JsonWriter j;
+  j.begin_object();
+  j.key("frame").value(uint64_t(f.index)).key("offset").value(uint64_t(f.offset));
+  j.key("type").value(type).key("api").value(api).key("version").value(version);
+  if (trailing > 0) j.key("trailing_bytes").value(uint64_t(trailing));
+  j.key("header");
+  h.to_json(j, hv);
+  j.key("body");
+  body.to_json(j, version);
+  j.end_object();
+  return j.take();
+}
+
 }  // namespace
+
+std::string Dumper::where(const std::string& name, const Frame& f) {
+  return name + ": frame " + std::to_string(f.index) + " at byte " + std::to_string(f.offset) +
+         ": ";
+}
 
 void Dumper::report(const std::string& name, const Frame& f, const std::string& what) {
   ++errors_;
-  err_(name + ": frame " + std::to_string(f.index) + " at byte " + std::to_string(f.offset) + ": " +
-       what);
+  err_(where(name, f) + what);
 }
 
 void Dumper::dump_requests(ByteView stream, const std::string& name) {
@@ -72,21 +103,10 @@ void Dumper::dump_requests(ByteView stream, const std::string& name) {
       Req body;
       if (auto res = body.decode(br, version); !res) return report(name, *f, res.error().message);
       size_t trailing = br.remaining();
-      JsonWriter j;
-      j.begin_object();
-      j.key("frame").value(uint64_t(f->index)).key("offset").value(uint64_t(f->offset));
-      j.key("type").value("request").key("api").value(api.info.name).key("version").value(version);
-      if (trailing > 0) j.key("trailing_bytes").value(uint64_t(trailing));
-      j.key("header");
-      h.to_json(j, hv);
-      j.key("body");
-      body.to_json(j, version);
-      j.end_object();
-      out_(j.str());
+      out_(frame_json(*f, "request", api.info.name, version, h, hv, body, trailing));
       if (trailing > 0)
-        warn_(name + ": frame " + std::to_string(f->index) + " at byte " +
-              std::to_string(f->offset) + ": " + std::to_string(trailing) + " bytes after the " +
-              Req::type_name + " body (ignored)");
+        warn_(where(name, *f) + std::to_string(trailing) + " bytes after the " + Req::type_name +
+              " body (ignored)");
       if (opts_.reencode) {
         auto diff = reencode_mismatch(h, hv, f->payload.first(f->payload.size() - trailing),
                                       body_start, f->offset, body, version);
@@ -136,26 +156,10 @@ void Dumper::dump_responses(ByteView stream, const std::string& name) {
         if (decode_message<ApiVersionsResponse>(body_bytes, 0).ok()) {
           version = 0;
         } else if (!decode_message<ApiVersionsResponse>(body_bytes, version).ok()) {
-          JsonWriter j;
-          j.begin_object();
-          j.key("frame").value(uint64_t(f->index)).key("offset").value(uint64_t(f->offset));
-          j.key("type")
-              .value("response")
-              .key("api")
-              .value("ApiVersions")
-              .key("version")
-              .value(version);
-          j.key("layout").value("unrecognized").key("header");
-          h.to_json(j, hv);
-          j.key("body")
-              .begin_object()
-              .key("ErrorCode")
-              .value(int16_t(ErrorCode::UnsupportedVersion));
-          j.end_object().key("undecoded").base64(body_bytes.subspan(2)).end_object();
-          out_(j.str());
-          warn_(name + ": frame " + std::to_string(f->index) + " at byte " +
-                std::to_string(f->offset) +
-                ": ApiVersions UNSUPPORTED_VERSION reply in neither the v0 nor the v" +
+          out_(frame_json(*f, "response", "ApiVersions", version, h, hv,
+                          ErrorCodeOnly{ErrorCode::UnsupportedVersion, body_bytes.subspan(2)}, 0));
+          warn_(where(name, *f) +
+                "ApiVersions UNSUPPORTED_VERSION reply in neither the v0 nor the v" +
                 std::to_string(version) + " layout; only its error code is meaningful");
           continue;
         }
@@ -165,16 +169,7 @@ void Dumper::dump_responses(ByteView stream, const std::string& name) {
       using Resp = typename decltype(api)::Response;
       auto body = decode_message<Resp>(body_bytes, version, hr.offset());
       if (!body) return report(name, *f, body.error().message);
-      JsonWriter j;
-      j.begin_object();
-      j.key("frame").value(uint64_t(f->index)).key("offset").value(uint64_t(f->offset));
-      j.key("type").value("response").key("api").value(api.info.name).key("version").value(version);
-      j.key("header");
-      h.to_json(j, hv);
-      j.key("body");
-      body->to_json(j, version);
-      j.end_object();
-      out_(j.str());
+      out_(frame_json(*f, "response", api.info.name, version, h, hv, *body, 0));
       if (opts_.reencode) {
         auto diff = reencode_mismatch(h, hv, f->payload, body_start, f->offset, *body, version);
         if (!diff.empty()) report(name, *f, diff);

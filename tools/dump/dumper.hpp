@@ -36,6 +36,7 @@ class Dumper {
   size_t frames() const noexcept { return frames_; }
 
  private:
+  static std::string where(const std::string& name, const Frame& f);
   void report(const std::string& name, const Frame& f, const std::string& what);
   Options opts_;
   Sink out_;
