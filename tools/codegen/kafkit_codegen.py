@@ -175,6 +175,33 @@ class Message:
         self.order = []
         seen = set()
         self.toposort(self.top, seen)
+        self.check_array_elements()
+
+    def min_size(self, s, v, flex):
+        n = 1 if flex else 0
+        for f in s.fields:
+            if f.tag is not None or not (f.versions[0] <= v <= f.versions[1]):
+                continue
+            if f.is_array or f.kind in ('bytes', 'records'):
+                n += 1 if flex else 4
+            elif f.kind == 'prim':
+                n += PRIMS[f.base][2]
+            elif f.kind == 'string':
+                n += 1 if flex else 2
+            else:
+                n += 1 if f.optional else self.min_size(f.struct, v, flex)
+        return n
+
+    def check_array_elements(self):
+        """An array element must take at least one byte, or a count could make a decoder
+        create elements without consuming input."""
+        for s in list(self.structs.values()) + [self.top]:
+            for f in s.fields:
+                if not (f.is_array and f.struct is not None):
+                    continue
+                for v in range(max(self.lo, f.versions[0]), min(self.hi, f.versions[1]) + 1):
+                    if self.min_size(f.struct, v, self.flex_lo >= 0 and v >= self.flex_lo) == 0:
+                        fail('%s: elements can be empty in version %d' % (f.path, v))
 
     def add_struct(self, name, fields, path, common=False):
         if name in self.structs:
