@@ -70,13 +70,13 @@ check_format() {
   git ls-files '*.cpp' '*.hpp' '*.c' '*.h' | xargs clang-format --dry-run --Werror
 }
 
+# fuzz_bounded TARGET CORPUS RUNS: a deterministic, bounded libFuzzer run on a scratch copy
+# of the corpus (libFuzzer adds what it finds to its corpus directory).
 fuzz_bounded() {
-  # Deterministic, bounded libFuzzer run on a scratch copy of the corpus.
-  local work
+  local target=$1 corpus=$2 runs=$3 work rc=0
   work=$(mktemp -d)
-  cp -r tests/fuzz/corpus/decode_any "$work/corpus"
-  local rc=0
-  (cd "$work" && "$OLDPWD/build-san/tests/fuzz/decode-any-fuzzer" -seed=1 -runs=300000 \
+  cp -r "$corpus" "$work/corpus"
+  (cd "$work" && "$OLDPWD/build-san/tests/fuzz/$target" -seed=1 -runs="$runs" \
     -rss_limit_mb=2048 -print_final_stats=1 corpus 2>&1 | tail -n 4) || rc=$?
   rm -rf "$work"
   return $rc
@@ -94,7 +94,12 @@ cmd_test() {
   CXX=clang++ CC=clang setup build-san -Db_sanitize=address,undefined -Db_lundef=false -Dfuzzers=true
   suite "build (clang, ASan+UBSan, -Werror)" ninja -C build-san -j "$(jobs)"
   suite "tests (clang, ASan+UBSan)" meson test -C build-san --print-errorlogs
-  suite "libFuzzer decode-any, 300000 runs (ASan+UBSan)" fuzz_bounded
+  suite "libFuzzer decode-any (ASan+UBSan)" \
+    fuzz_bounded decode-any-fuzzer tests/fuzz/corpus/decode_any 150000
+  suite "libFuzzer decompress (ASan+UBSan)" \
+    fuzz_bounded codec/decompress-fuzzer tests/fuzz/codec/corpus/decompress 500000
+  suite "libFuzzer record batches (ASan+UBSan)" \
+    fuzz_bounded records/record-batch-fuzzer tests/fuzz/records/corpus 500000
 
   if git rev-parse --git-dir >/dev/null 2>&1; then
     suite "clang-format" check_format

@@ -41,6 +41,8 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
+/// True when `s` is well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF).
+bool valid_utf8(std::string_view s);
 /// Appends `s` as a quoted JSON string; invalid UTF-8 becomes U+FFFD.
 void append_json_string(std::string& out, std::string_view s);
 std::string base64_encode(std::span<const std::byte> b);

@@ -72,13 +72,32 @@ Dumped dump_pair(const fs::path& req, const fs::path* resp) {
   return d;
 }
 
+// Every RECORDS field in a body must have decoded into batches, none of them in error;
+// returns how many batches were seen.
+size_t check_records(const json& v) {
+  size_t n = 0;
+  if (v.is_object()) {
+    if (v.contains("batches")) {
+      for (const auto& b : v["batches"]) {
+        CHECK_MESSAGE(!b.contains("error"), b.dump());
+        ++n;
+      }
+      return n;
+    }
+    for (const auto& [k, x] : v.items()) n += check_records(x);
+  } else if (v.is_array()) {
+    for (const auto& x : v) n += check_records(x);
+  }
+  return n;
+}
+
 }  // namespace
 
 TEST_CASE("every captured frame decodes and re-encodes byte for byte") {
   auto rows = manifest();
   REQUIRE(rows.size() > 40);
   std::set<std::pair<int, int>> request_versions;
-  size_t files = 0, frames = 0;
+  size_t files = 0, frames = 0, batches = 0;
   for (const auto& entry : fs::directory_iterator(kData)) {
     std::string name = entry.path().filename().string();
     if (!name.ends_with(".req.bin")) continue;
@@ -106,10 +125,12 @@ TEST_CASE("every captured frame decodes and re-encodes byte for byte") {
       size_t responses = d.lines.size() - reqs.size();
       CHECK(responses == rows[resp.filename().string()].size());
     }
+    for (const auto& l : d.lines) batches += check_records(l["body"]);
     frames += d.lines.size();
     ++files;
   }
   CHECK(files >= 35);
+  CHECK(batches >= 100);
   CHECK(frames >= 500);
   // What the captures must keep covering (api key, version).
   for (auto kv : std::vector<std::pair<int, int>>{
@@ -159,6 +180,12 @@ TEST_CASE("decoded fields carry what the peers wrote") {
       CHECK(l["version"] == 7);
       CHECK(l["body"]["Acks"] == -1);  // idempotence requires acks=all
       CHECK(l["body"]["TopicData"][0]["Name"] == "golden");
+      // The records inside, decompressed: what the capture's producer wrote.
+      const json& batch = l["body"]["TopicData"][0]["PartitionData"][0]["Records"]["batches"][0];
+      CHECK(batch["codec"] == "zstd");
+      CHECK(batch["producerId"] >= 0);
+      CHECK(batch["records"].size() == batch["recordCount"]);
+      CHECK(batch["records"][0]["value"].get<std::string>().starts_with("zstd value"));
     }
     if (l["api"] == "InitProducerId" && l["type"] == "response")
       CHECK(l["body"]["ProducerId"] >= 0);

@@ -408,9 +408,11 @@ class Gen:
             return ['j.value(%s);' % e]
         if k == 'string':
             return ['j.value(std::string_view(%s));' % e]
-        if k in ('bytes', 'records'):
-            if f.secret:
-                return ['j.value("<redacted " + std::to_string(%s.size()) + " bytes>");' % e]
+        if f.secret:
+            return ['j.value("<redacted " + std::to_string(%s.size()) + " bytes>");' % e]
+        if k == 'records':
+            return ['records_to_json(j, %s);' % e]
+        if k == 'bytes':
             return ['j.base64(%s);' % e]
         return ['%s(j, %s, v, flex);' % (self.fn(f.struct, 'json'), e)]
 
@@ -780,7 +782,8 @@ def api_files(req_path, resp_path, out_hpp, out_cpp):
         h += Gen(m).header() + ['']
     h.append('}  // namespace kafkit::protocol')
     c = [BANNER, '#include "protocol/messages/%s"' % base, '', '#include <algorithm>', '#include <stdexcept>', '',
-         '#include "protocol/message_support.hpp"', '', 'namespace kafkit::protocol {', 'namespace {', '']
+         '#include "protocol/message_support.hpp"', '#include "protocol/records_json.hpp"', '',
+         'namespace kafkit::protocol {', 'namespace {', '']
     for i, m in enumerate((req, resp)):
         if i:
             c += ['namespace {']

@@ -1,7 +1,8 @@
 #pragma once
 // The record-batch compression codecs, both ways. Decompression never trusts the input:
 // the output is capped (a decompression bomb is an error, not an allocation), and every
-// malformed stream gives a clear error.
+// malformed stream gives a clear error. All functions may be called from any thread at
+// once: the codec contexts that are worth reusing are kept per thread.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
