@@ -96,8 +96,10 @@ cmd_test() {
   suite "tests (clang, ASan+UBSan)" meson test -C build-san --print-errorlogs
   suite "libFuzzer decode-any (ASan+UBSan)" \
     fuzz_bounded decode-any-fuzzer tests/fuzz/corpus/decode_any 150000
-  suite "libFuzzer decompress (ASan+UBSan)" \
-    fuzz_bounded codec/decompress-fuzzer tests/fuzz/codec/corpus/decompress 500000
+  for codec in gzip snappy lz4 zstd; do
+    suite "libFuzzer $codec decompressor (ASan+UBSan)" \
+      fuzz_bounded "codec/decompress-$codec-fuzzer" tests/fuzz/codec/corpus/decompress 150000
+  done
   suite "libFuzzer record batches (ASan+UBSan)" \
     fuzz_bounded records/record-batch-fuzzer tests/fuzz/records/corpus 500000
 
