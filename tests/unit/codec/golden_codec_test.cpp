@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "../records/golden_records.hpp"
 #include "protocol/codec/codecs.hpp"
 #include "protocol/codec/compression.hpp"
 #include "protocol/codec/crc32c.hpp"
@@ -43,12 +44,9 @@ struct Capture {
 };
 
 Bytes read_golden(const std::string& name) {
-  std::ifstream f(std::string(KAFKIT_GOLDEN_DIR) + "/" + name, std::ios::binary);
-  REQUIRE_MESSAGE(f.good(), "missing golden file " << name);
-  std::string s{std::istreambuf_iterator<char>(f), {}};
-  Bytes b(s.size());
-  std::transform(s.begin(), s.end(), b.begin(), [](char c) { return std::byte(c); });
-  return b;
+  auto b = test::read_golden_file(KAFKIT_GOLDEN_DIR, name);
+  REQUIRE_MESSAGE(b.has_value(), "missing golden file " << name);
+  return std::move(*b);
 }
 
 Text varint_text(Reader& r) {
@@ -180,42 +178,18 @@ void read_message_set(ByteView set, int32_t partition, bool inner, Capture& out)
   }
 }
 
-// Every Produce request of a capture: INT32 size, request header v1 (INT16 key, INT16
-// version, INT32 correlation id, INT16-length client id), then the Produce body.
+// Every Produce request of a capture, cut into partitions by the shared golden-frame reader;
+// the batches inside are taken apart here, independently of the record layer.
 Capture read_capture(const std::string& file) {
-  Bytes data = read_golden(file);
   Capture out;
-  Reader r(data);
-  while (!r.at_end()) {
-    int32_t size = r.i32("frame size");
-    Reader f(r.take(size_t(std::max(size, 0)), "frame"));
-    REQUIRE(r.ok());
-    int16_t key = f.i16("api key");
-    int16_t version = f.i16("api version");
-    f.i32("correlation id");
-    f.nullable_string(false, "client id");
-    if (key != 0) continue;
-    REQUIRE(version <= 8);  // Produce is flexible from v9
-    if (version >= 3) f.nullable_string(false, "transactional id");
-    f.i16("acks");
-    f.i32("timeout");
-    int32_t topics = f.array_count(false, false, 6, "topics");
-    for (int32_t t = 0; t < topics; ++t) {
-      f.string(false, "topic");
-      int32_t partitions = f.array_count(false, false, 8, "partitions");
-      for (int32_t p = 0; p < partitions; ++p) {
-        int32_t partition = f.i32("partition");
-        int32_t len = f.i32("records length");
-        ByteView recs = f.take(size_t(std::max(len, 0)), "records");
-        REQUIRE(f.ok());
-        if (version >= 3)
-          read_batches(recs, partition, out);
-        else
-          read_message_set(recs, partition, false, out);
-      }
-    }
-    REQUIRE_MESSAGE(f.ok(), f.error().message);
-    CHECK(f.at_end());
+  std::string error;
+  auto parts = test::golden_produce_records(read_golden(file), file, error);
+  REQUIRE_MESSAGE(error.empty(), error);
+  for (const auto& p : parts) {
+    if (p.api_version >= 3)
+      read_batches(p.records, p.partition, out);
+    else
+      read_message_set(p.records, p.partition, false, out);
   }
   return out;
 }
