@@ -2,6 +2,8 @@
 
 #include <bit>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace kafkit::protocol {
 
@@ -40,10 +42,15 @@ void Writer::varlong(int64_t v) {
 }
 
 void Writer::string(std::string_view s, bool compact) {
-  if (compact)
+  if (compact) {
     uvarint(static_cast<uint32_t>(s.size() + 1));
-  else
+  } else {
+    // An INT16 length cannot say more; writing it anyway would corrupt the frame.
+    if (s.size() > INT16_MAX)
+      throw std::length_error("a " + std::to_string(s.size()) +
+                              "-byte string does not fit a non-flexible STRING (max 32767)");
     i16(static_cast<int16_t>(s.size()));
+  }
   put(s.data(), s.size());
 }
 

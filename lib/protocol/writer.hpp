@@ -29,6 +29,8 @@ class Writer {
   }
   void varlong(int64_t v);
 
+  /// Throws std::length_error for a non-compact string over 32767 bytes (a caller's bug:
+  /// the protocol cannot carry it).
   void string(std::string_view s, bool compact);
   void nullable_string(const std::optional<std::string>& s, bool compact);
   void bytes(ByteView b, bool compact);

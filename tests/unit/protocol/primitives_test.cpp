@@ -2,6 +2,7 @@
 // protocol rules (zigzag + LEB128, INT16/INT32 and compact N+1 length prefixes).
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -172,4 +173,14 @@ TEST_CASE("uuid renders like Java: URL-safe base64 without padding") {
   Uuid ones;
   ones.bytes.fill(0xff);
   CHECK(ones.to_string() == "_____________________w");
+}
+
+TEST_CASE("a string too long for an INT16 length is refused, not truncated") {
+  Bytes b;
+  Writer w(b);
+  std::string big(40000, 'x');
+  CHECK_THROWS_AS(w.string(big, false), std::length_error);
+  w.string(big, true);  // compact lengths have room
+  Reader r(b);
+  CHECK(r.string(true, "s").size() == big.size());
 }
