@@ -103,6 +103,10 @@ cmd_test() {
   suite "libFuzzer record batches (ASan+UBSan)" \
     fuzz_bounded records/record-batch-fuzzer tests/fuzz/records/corpus 500000
 
+  # The release build that `./dev.sh run` makes: g++ -O3 warns about things -O2 does not.
+  setup build-release --buildtype=release -Dtests=false
+  suite "build (g++ release, as ./dev.sh run builds)" ninja -C build-release -j "$(jobs)"
+
   if git rev-parse --git-dir >/dev/null 2>&1; then
     suite "clang-format" check_format
   fi
