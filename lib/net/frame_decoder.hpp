@@ -1,0 +1,44 @@
+#pragma once
+// FrameDecoder: cuts a TCP byte stream into Kafka frames (INT32 size, then that many
+// bytes). Bytes are fed as they arrive; complete frames come out in order.
+//
+// A size prefix is checked as soon as its four bytes are in: a negative size or one above
+// the limit (the broker's socket.request.max.bytes, the client's receive.message.max.bytes)
+// is an error before any of the payload is buffered, so a peer cannot make us reserve
+// memory by announcing a large frame. The decoder only ever holds bytes it was given.
+// After an error it stays failed: the stream has lost its framing and must be closed.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace kafkit::net {
+
+class FrameDecoder {
+ public:
+  using Bytes = std::vector<std::byte>;
+
+  explicit FrameDecoder(size_t max_frame_size) noexcept : max_(max_frame_size) {}
+
+  /// Appends received bytes; fails when a frame's size prefix is invalid.
+  Result<void> feed(std::span<const std::byte> data);
+  /// The payload of the next complete frame (without its size prefix), if there is one.
+  std::optional<Bytes> next();
+
+  /// Bytes received and not yet handed out.
+  size_t buffered() const noexcept { return buf_.size() - head_; }
+  bool failed() const noexcept { return error_.has_value(); }
+
+ private:
+  Result<void> check_prefix();
+
+  size_t max_;
+  Bytes buf_;
+  size_t head_ = 0;  // start of the unconsumed bytes in buf_
+  std::optional<Error> error_;
+};
+
+}  // namespace kafkit::net
