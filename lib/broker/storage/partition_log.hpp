@@ -20,6 +20,8 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "broker/storage/log_config.hpp"
 #include "common/result.hpp"
@@ -28,9 +30,9 @@
 namespace kafkit::broker {
 
 struct AppendResult {
-  int64_t base_offset = 0;      // offset given to the first record
-  int64_t last_offset = 0;      // offset given to the last record
-  int64_t log_append_time = -1; // the broker time stamped on LogAppendTime topics, else -1
+  int64_t base_offset = 0;       // offset given to the first record
+  int64_t last_offset = 0;       // offset given to the last record
+  int64_t log_append_time = -1;  // the broker time stamped on LogAppendTime topics, else -1
   int64_t log_start_offset = 0;
 };
 
@@ -69,7 +71,8 @@ class PartitionLog {
   virtual int64_t log_start_offset() const noexcept = 0;
   /// The next offset to be assigned (the high watermark of this single-replica log).
   virtual int64_t log_end_offset() const noexcept = 0;
-  /// Bytes of all segment files.
+  /// Bytes of all segments' .log files (Kafka's Log.size, what retention.bytes limits;
+  /// the index files are not counted).
   virtual int64_t size_bytes() const noexcept = 0;
 
   /// ListOffsets by time: the first offset whose record timestamp is >= `timestamp`
@@ -93,6 +96,11 @@ class PartitionLog {
 
   /// Flushes and writes the clean-shutdown marker (so the next open skips recovery).
   virtual Result<void> close() = 0;
+
+  /// What open() found and repaired (torn tails cut, segments dropped, indexes rebuilt),
+  /// one line each naming the file and byte position, for the broker's log. Empty when the
+  /// files were as expected.
+  virtual const std::vector<std::string>& recovery_notes() const noexcept = 0;
 };
 
 }  // namespace kafkit::broker
