@@ -2,6 +2,10 @@
 // apart from the rewritten header fields, whole batches out, segment rolls.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
+
 #include "storage_test_support.hpp"
 
 using namespace kafkit;
@@ -310,4 +314,31 @@ TEST_CASE("LogAppendTime: max timestamp is the broker time and the CRC is recomp
   CHECK(h.base_timestamp == 100);  // in-place assignment keeps baseTimestamp
   CHECK(h.crc == protocol::compute_batch_crc(read->records));
   for (const auto& rec : decode_all(read->records)) CHECK(rec.timestamp == 55'000);
+}
+
+TEST_CASE("a failed write is taken back: nothing half-written stays in the log") {
+  TempDir tmp;
+  auto log = open_log(tmp.log_dir(), {});
+  append_ok(*log, make_batch(2, 0, 40));
+  const auto log_path = segment_path(tmp.log_dir(), 0, ".log");
+  const auto size = std::filesystem::file_size(log_path);
+  // RLIMIT_FSIZE makes pwrite beyond the limit fail with EFBIG after a short write: a
+  // disk filling up in the middle of a batch.
+  struct rlimit old {};
+  REQUIRE(::getrlimit(RLIMIT_FSIZE, &old) == 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limited = old;
+  limited.rlim_cur = rlim_t(size + 30);
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &limited) == 0);
+  Bytes batch = make_batch(2, 10, 40);
+  auto r = log->append(batch, 0, 1000);
+  REQUIRE(::setrlimit(RLIMIT_FSIZE, &old) == 0);
+  std::signal(SIGXFSZ, old_handler);
+  REQUIRE(!r.ok());
+  CHECK(r.error().code == errc::io);
+  CHECK(r.error().message.find(log_path.string()) != std::string::npos);
+  CHECK(std::filesystem::file_size(log_path) == size);
+  CHECK(log->log_end_offset() == 2);
+  CHECK(append_ok(*log, make_batch(1, 20)).base_offset == 2);
+  CHECK(read_from(*log, 0).size() == 3);
 }

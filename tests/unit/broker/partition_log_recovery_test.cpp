@@ -3,6 +3,8 @@
 // rebuilt even after a clean shutdown.
 #include <doctest/doctest.h>
 
+#include <random>
+
 #include "storage_test_support.hpp"
 
 using namespace kafkit;
@@ -221,4 +223,106 @@ TEST_CASE("unreadable checkpoints fall back safely") {
   CHECK(log->log_start_offset() == 0);
   CHECK(log->log_end_offset() == 6);
   CHECK(log->recovery_notes().size() >= 2);
+}
+
+// Kafka's crash-recovery test, smaller: write into small segments, crash, damage the active
+// segment (random bytes after the .log, .index or .timeindex, or a cut anywhere in the
+// .log), reopen. Exactly the whole batches before the damage must survive.
+TEST_CASE("crash recovery fuzz: random tails and cuts of the active segment") {
+  for (uint32_t round = 0; round < 150; ++round) {
+    CAPTURE(round);
+    std::mt19937 rng(round * 7919 + 1);
+    auto pick = [&](int n) { return int(rng() % uint32_t(n)); };
+    TempDir tmp;
+    LogConfig config;
+    config.segment_bytes = 1000;
+    config.index_interval_bytes = 100;
+    std::vector<int64_t> stamps;  // by offset
+    {
+      auto log = open_log(tmp.log_dir(), config);
+      int batches = 20 + pick(30);
+      for (int i = 0; i < batches; ++i) {
+        int n = 1 + pick(3);
+        const int64_t first = int64_t(stamps.size()) * 10;  // records get first, first+1, ...
+        Bytes b = make_batch(n, first, size_t(10 + pick(80)));
+        for (int r = 0; r < n; ++r) stamps.push_back(first + r);
+        append_ok(*log, b);
+      }
+      if (pick(3) == 0) REQUIRE(log->maintain(1000).ok());  // checkpoints the recovery point
+    }                                                       // crash
+    const int64_t active = segment_bases(tmp.log_dir()).back();
+    const auto log_path = segment_path(tmp.log_dir(), active, ".log");
+    // The batches of the active segment: where each ends and the offset after it.
+    std::vector<std::pair<int64_t, int64_t>> ends;  // end position, next offset
+    {
+      Bytes bytes = read_file(log_path);
+      for (const auto& h : batch_headers(bytes))
+        ends.emplace_back((ends.empty() ? 0 : ends.back().first) + int64_t(h.size_in_bytes()),
+                          h.next_offset());
+    }
+    int64_t expected_end = int64_t(stamps.size());
+    Bytes noise(size_t(1 + pick(1024)));
+    for (auto& b : noise) b = std::byte(uint8_t(rng()));
+    switch (pick(4)) {
+      case 0:
+        write_file(log_path, concat({read_file(log_path), noise}));
+        break;
+      case 1: {
+        auto p = segment_path(tmp.log_dir(), active, ".index");
+        write_file(p, concat({read_file(p), noise}));
+        break;
+      }
+      case 2: {
+        auto p = segment_path(tmp.log_dir(), active, ".timeindex");
+        write_file(p, concat({read_file(p), noise}));
+        break;
+      }
+      default: {
+        auto size = int64_t(std::filesystem::file_size(log_path));
+        int64_t cut = size == 0 ? 0 : int64_t(rng() % uint64_t(size + 1));
+        std::filesystem::resize_file(log_path, uintmax_t(cut));
+        expected_end = active;
+        for (const auto& [end, next] : ends)
+          if (end <= cut) expected_end = next;
+      }
+    }
+    auto log = open_log(tmp.log_dir(), config);
+    REQUIRE(log->log_end_offset() == expected_end);
+    auto all = read_from(*log, 0);
+    REQUIRE(int64_t(all.size()) == expected_end);
+    for (int64_t i = 0; i < expected_end; ++i) {
+      CHECK(all[size_t(i)].offset == i);
+      CHECK(all[size_t(i)].timestamp == stamps[size_t(i)]);
+    }
+    if (expected_end > 0) {
+      auto ts = log->offset_for_timestamp(stamps[size_t(expected_end - 1)]);
+      REQUIRE(ts.ok());
+      REQUIRE(ts->has_value());
+      CHECK((*ts)->offset == expected_end - 1);
+    }
+    CHECK(append_ok(*log, make_batch(1, 0)).base_offset == expected_end);
+  }
+}
+
+TEST_CASE("segments below the checkpointed recovery point are not CRC-checked (as in Kafka)") {
+  TempDir tmp;
+  LogConfig config;
+  Bytes sample = make_batch(2, 0, 40);
+  config.segment_bytes = int64_t(sample.size() * 2);
+  {
+    auto log = open_log(tmp.log_dir(), config);
+    for (int i = 0; i < 5; ++i) append_ok(*log, make_batch(2, i * 10, 40));
+    REQUIRE(log->maintain(1000).ok());  // recovery point 8: segments 0 and 4 are fsynced
+  }
+  auto damage = [&](int64_t base) {
+    auto p = segment_path(tmp.log_dir(), base, ".log");
+    Bytes bytes = read_file(p);
+    bytes[70] ^= std::byte{0x20};
+    write_file(p, bytes);
+  };
+  damage(0);  // below the recovery point: trusted
+  damage(8);  // the active segment: checked, cut to nothing
+  auto log = open_log(tmp.log_dir(), config);
+  CHECK(log->log_end_offset() == 8);
+  CHECK(segment_bases(tmp.log_dir()) == std::vector<int64_t>{0, 4, 8});
 }
