@@ -1,6 +1,7 @@
 #include "net/broker_connection.hpp"
 
 #include <random>
+#include <stdexcept>
 #include <utility>
 
 #include "net/net_errors.hpp"

@@ -44,7 +44,7 @@
 
 namespace kafkit::net {
 
-class Connection : public std::enable_shared_from_this<Connection>, private SetupContext {
+class Connection final : public std::enable_shared_from_this<Connection>, private SetupContext {
  public:
   enum class State { handshaking, negotiating, setting_up, ready, closed };
 
