@@ -1,0 +1,52 @@
+#pragma once
+// BrokerConfig: the broker-wide settings, read from Kafka's server.properties names so an
+// operator's existing file mostly just works. Keys a real broker has but this one does not
+// need (thread counts, ZooKeeper/KRaft quorum settings, cleaner tuning) are accepted and
+// reported as ignored; a key nobody knows is an error at start-up.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/properties.hpp"
+#include "common/result.hpp"
+
+namespace kafkit::broker {
+
+struct ListenerSpec {
+  std::string host = "127.0.0.1";
+  uint16_t port = 9092;  // 0 = let the kernel choose (tests)
+};
+
+struct BrokerConfig {
+  int32_t node_id = 1;
+  std::vector<ListenerSpec> listeners{ListenerSpec{}};
+  /// Host put in Metadata; empty = the listener's host.
+  std::string advertised_host;
+  std::string data_dir = "kafkit-data";
+  std::string cluster_id;  // empty = generated once and kept in <data_dir>/meta.properties
+  int32_t num_partitions = 1;
+  int16_t default_replication_factor = 1;
+  bool auto_create_topics = true;
+  bool delete_topic_enable = true;
+  int32_t message_max_bytes = 1048588;
+  int32_t socket_request_max_bytes = 100 * 1024 * 1024;
+  int64_t retention_check_interval_ms = 300000;
+  /// Every property as given (log.* defaults of the topic configs are looked up here).
+  Properties properties;
+  /// Keys that were accepted but have no effect here (logged at start-up).
+  std::vector<std::string> ignored;
+
+  /// Validates and converts; errors name the property and the accepted values.
+  static Result<BrokerConfig> from_properties(const Properties& props);
+};
+
+/// Parses "host:port" or "PLAINTEXT://host:port" (the listener name must be PLAINTEXT
+/// until TLS and SASL arrive).
+Result<ListenerSpec> parse_listener(std::string_view text);
+
+/// Strict number parsing for properties: the whole value must be a number in range.
+Result<int64_t> parse_long_property(std::string_view key, std::string_view value, int64_t min,
+                                    int64_t max);
+Result<bool> parse_bool_property(std::string_view key, std::string_view value);
+
+}  // namespace kafkit::broker

@@ -1,0 +1,105 @@
+#include "broker/cluster.hpp"
+
+#include <future>
+
+#include "broker/cluster_state.hpp"
+#include "broker/server/server.hpp"
+#include "net/event_loop.hpp"
+
+namespace kafkit::broker {
+namespace {
+
+// Retention, segment.ms rolls and flush.ms are checked at least this often.
+constexpr int64_t kMaintenanceIntervalMs = 1000;
+
+void schedule_maintenance(ClusterState& state, int64_t interval_ms) {
+  state.loop.add_timer(std::chrono::milliseconds(interval_ms), [&state, interval_ms] {
+    if (state.topics) state.topics->maintain(ClusterState::now_ms());
+    schedule_maintenance(state, interval_ms);
+  });
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Cluster>> Cluster::start(ClusterOptions options) {
+  if (options.nodes < 1 || options.nodes > 64)
+    return Error{errc::invalid_argument, "nodes must be between 1 and 64"};
+  auto loop = net::EventLoop::create();
+  if (!loop) return loop.error();
+  std::unique_ptr<Cluster> c(new Cluster());
+  c->loop_ = std::move(*loop);
+  const BrokerConfig& config = options.config;
+  c->state_ = std::make_unique<ClusterState>(*c->loop_, config);
+  ClusterState& state = *c->state_;
+  for (const auto& key : config.ignored) state.log("ignoring property " + key);
+
+  // Storage first: a data directory that cannot be recovered fails start-up before any
+  // client can connect.
+  for (int i = 0; i < options.nodes; ++i) c->node_ids_.push_back(config.node_id + i);
+  auto store = TopicStore::open(config, c->node_ids_, ClusterState::now_ms());
+  if (!store) return store.error();
+  state.topics = std::move(*store);
+  state.log("cluster " + state.topics->cluster_id() + ": " +
+            std::to_string(state.topics->topics().size()) + " topic(s) loaded from " +
+            config.data_dir);
+  ListenerSpec base = config.listeners.front();
+  c->host_ = config.advertised_host.empty() ? base.host : config.advertised_host;
+  if (c->host_ == "0.0.0.0" || c->host_ == "::") c->host_ = "127.0.0.1";
+  for (int i = 0; i < options.nodes; ++i) {
+    int32_t id = config.node_id + i;
+    auto server = std::make_shared<Server>(state, id);
+    ListenerSpec spec = base;
+    if (spec.port != 0) spec.port = static_cast<uint16_t>(base.port + i);
+    auto port = server->listen(spec);
+    if (!port) return port.error();
+    // Extra listeners of a single node (rare): bound, not advertised separately.
+    if (options.nodes == 1)
+      for (size_t l = 1; l < config.listeners.size(); ++l)
+        if (auto p = server->listen(config.listeners[l]); !p) return p.error();
+    state.log("node " + std::to_string(id) + " listening on " + spec.host + ":" +
+              std::to_string(*port));
+    state.nodes.push_back(NodeInfo{id, c->host_, *port});
+    c->servers_.push_back(std::move(server));
+    c->ports_.push_back(*port);
+  }
+  schedule_maintenance(state, std::min(kMaintenanceIntervalMs, config.retention_check_interval_ms));
+  c->thread_ = std::thread([loop = c->loop_.get()] { loop->run(); });
+  return c;
+}
+
+Cluster::~Cluster() {
+  stop();
+}
+
+void Cluster::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (thread_.joinable()) {
+    run_on_loop([this](ClusterState& state) {
+      state.fetches.expire_all();
+      for (auto& s : servers_) s->stop();
+    });
+    loop_->stop();
+    thread_.join();
+  }
+  servers_.clear();
+  if (state_ && state_->topics) state_->topics->close();
+  state_.reset();
+}
+
+std::string Cluster::bootstrap_servers() const {
+  std::string s;
+  for (uint16_t p : ports_) s += (s.empty() ? "" : ",") + host_ + ":" + std::to_string(p);
+  return s;
+}
+
+void Cluster::run_on_loop(std::function<void(ClusterState&)> fn) {
+  std::promise<void> done;
+  loop_->post([&] {
+    fn(*state_);
+    done.set_value();
+  });
+  done.get_future().wait();
+}
+
+}  // namespace kafkit::broker

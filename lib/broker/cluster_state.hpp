@@ -1,0 +1,43 @@
+#pragma once
+// ClusterState: everything the nodes of one broker process share — configuration, the
+// node list, topics and their logs, parked fetches. Owned by the loop thread; handlers get
+// it through HandlerContext.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker/broker_config.hpp"
+#include "broker/delayed_fetches.hpp"
+#include "broker/topic_store.hpp"
+#include "net/event_loop.hpp"
+
+namespace kafkit::broker {
+
+struct NodeInfo {
+  int32_t id = 0;
+  std::string host;  // advertised
+  uint16_t port = 0;
+};
+
+class ClusterState {
+ public:
+  ClusterState(net::EventLoop& loop, BrokerConfig config)
+      : loop(loop), config(std::move(config)), fetches(loop) {}
+
+  net::EventLoop& loop;
+  BrokerConfig config;
+  std::vector<NodeInfo> nodes;         /// @thread loop
+  std::unique_ptr<TopicStore> topics;  /// @thread loop
+  DelayedFetches fetches;              /// @thread loop
+
+  /// Wall-clock milliseconds: record timestamps and retention are wall-clock by definition.
+  static int64_t now_ms();
+  const NodeInfo* node(int32_t id) const;
+  /// The node that answers as controller (the first; every node can serve admin requests).
+  int32_t controller_id() const { return nodes.empty() ? -1 : nodes.front().id; }
+  void log(const std::string& line) const;
+};
+
+}  // namespace kafkit::broker

@@ -1,0 +1,20 @@
+#pragma once
+// One ApiHandler per handler file (handlers/<api>.cpp), collected by api_table.cpp.
+#include "broker/handlers/handler.hpp"
+
+namespace kafkit::broker {
+
+extern const ApiHandler produce_api;            // produce.cpp
+extern const ApiHandler fetch_api;              // fetch.cpp
+extern const ApiHandler list_offsets_api;       // list_offsets.cpp
+extern const ApiHandler metadata_api;           // metadata.cpp
+extern const ApiHandler find_coordinator_api;   // find_coordinator.cpp
+extern const ApiHandler api_versions_api;       // api_versions.cpp
+extern const ApiHandler create_topics_api;      // create_topics.cpp
+extern const ApiHandler delete_topics_api;      // delete_topics.cpp
+extern const ApiHandler delete_records_api;     // delete_records.cpp
+extern const ApiHandler describe_configs_api;   // describe_configs.cpp
+extern const ApiHandler create_partitions_api;  // create_partitions.cpp
+extern const ApiHandler describe_cluster_api;   // describe_cluster.cpp
+
+}  // namespace kafkit::broker

@@ -1,0 +1,123 @@
+#include "broker/server/server.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "broker/cluster_state.hpp"
+#include "broker/dispatcher.hpp"
+
+namespace kafkit::broker {
+namespace {
+
+std::string peer_name(const sockaddr_storage& ss) {
+  char host[NI_MAXHOST], port[NI_MAXSERV];
+  if (::getnameinfo(reinterpret_cast<const sockaddr*>(&ss), sizeof ss, host, sizeof host, port,
+                    sizeof port, NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+    return "?";
+  return std::string(host) + ":" + port;
+}
+
+}  // namespace
+
+Server::Server(ClusterState& cluster, int32_t node_id) : cluster_(cluster), node_id_(node_id) {}
+
+Server::~Server() {
+  stop();
+}
+
+Result<uint16_t> Server::listen(const ListenerSpec& spec) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  std::string port = std::to_string(spec.port);
+  if (int rc = ::getaddrinfo(spec.host.c_str(), port.c_str(), &hints, &res); rc != 0)
+    return Error{errc::io, "cannot resolve listener " + spec.host + ": " + gai_strerror(rc)};
+  std::string last_error = "no address";
+  for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
+    net::UniqueFd fd(::socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd) continue;
+    int one = 1;
+    ::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (::bind(fd.get(), ai->ai_addr, ai->ai_addrlen) != 0 || ::listen(fd.get(), 128) != 0) {
+      last_error = std::strerror(errno);
+      continue;
+    }
+    sockaddr_storage bound{};
+    socklen_t len = sizeof bound;
+    ::getsockname(fd.get(), reinterpret_cast<sockaddr*>(&bound), &len);
+    uint16_t bound_port =
+        ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
+                                          : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+    int raw = fd.get();
+    if (auto r = cluster_.loop.add_fd(raw, net::Interest::read,
+                                      [this, raw](net::IoEvents) { on_accept(raw); });
+        !r) {
+      ::freeaddrinfo(res);
+      return r.error();
+    }
+    listeners_.push_back(std::move(fd));
+    ::freeaddrinfo(res);
+    return bound_port;
+  }
+  ::freeaddrinfo(res);
+  return Error{errc::io, "cannot listen on " + spec.host + ":" + port + ": " + last_error};
+}
+
+void Server::stop() {
+  for (auto& fd : listeners_) cluster_.loop.remove_fd(fd.get());
+  listeners_.clear();
+  sessions_.clear();
+}
+
+void Server::on_accept(int listen_fd) {
+  // Accept a bounded batch per wake-up; the level-triggered listener fires again if more wait.
+  for (int i = 0; i < 64; ++i) {
+    sockaddr_storage ss{};
+    socklen_t len = sizeof ss;
+    int fd =
+        ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&ss), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      return;  // EAGAIN, or EMFILE and friends: try again on the next readiness
+    }
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    SessionId id = next_session_++;
+    std::weak_ptr<Server> self = weak_from_this();
+    auto session = std::make_unique<Session>(
+        cluster_.loop, net::UniqueFd(fd), id, peer_name(ss),
+        static_cast<size_t>(cluster_.config.socket_request_max_bytes),
+        [this](Session& s, protocol::Bytes frame) { on_frame(s, std::move(frame)); },
+        [self](SessionId sid, const std::string&) {
+          if (auto server = self.lock()) server->sessions_.erase(sid);
+        });
+    if (!session->start()) continue;
+    sessions_.emplace(id, std::move(session));
+  }
+}
+
+void Server::on_frame(Session& s, protocol::Bytes frame) {
+  dispatch_request(cluster_, node_id_, s.peer(), std::move(frame), weak_from_this(), s.id());
+}
+
+void Server::deliver(SessionId id, protocol::Bytes frame) {
+  if (auto it = sessions_.find(id); it != sessions_.end()) it->second->respond(std::move(frame));
+}
+
+void Server::finish_without_response(SessionId id) {
+  if (auto it = sessions_.find(id); it != sessions_.end()) it->second->finish_without_response();
+}
+
+void Server::close_session(SessionId id, const std::string& reason) {
+  if (auto it = sessions_.find(id); it != sessions_.end()) it->second->close(reason);
+}
+
+}  // namespace kafkit::broker

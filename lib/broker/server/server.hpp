@@ -1,0 +1,50 @@
+#pragma once
+// Server: one broker node's network side — its listening sockets and client sessions.
+// Complete request frames go to the dispatcher; answers come back through Responders,
+// which hold a weak reference so an answer for a session (or server) that is gone is
+// dropped. Loop thread only.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "broker/broker_config.hpp"
+#include "broker/server/session.hpp"
+#include "common/result.hpp"
+#include "net/event_loop.hpp"
+#include "net/unique_fd.hpp"
+
+namespace kafkit::broker {
+
+class ClusterState;
+
+class Server : public std::enable_shared_from_this<Server> {
+ public:
+  Server(ClusterState& cluster, int32_t node_id);
+  ~Server();
+
+  /// Binds and listens; returns the bound port (useful with port 0).
+  Result<uint16_t> listen(const ListenerSpec& spec);
+  /// Closes listeners and every session.
+  void stop();
+
+  void deliver(SessionId id, protocol::Bytes frame);
+  void finish_without_response(SessionId id);
+  void close_session(SessionId id, const std::string& reason);
+  bool has_session(SessionId id) const { return sessions_.count(id) != 0; }
+  int32_t node_id() const noexcept { return node_id_; }
+  size_t session_count() const noexcept { return sessions_.size(); }
+
+ private:
+  void on_accept(int listen_fd);
+  void on_frame(Session& s, protocol::Bytes frame);
+
+  ClusterState& cluster_;
+  int32_t node_id_;
+  std::vector<net::UniqueFd> listeners_;
+  SessionId next_session_ = 1;
+  std::map<SessionId, std::unique_ptr<Session>> sessions_;  /// @thread loop
+};
+
+}  // namespace kafkit::broker

@@ -1,0 +1,75 @@
+#pragma once
+// Session: the broker's side of one client connection. Reads size-prefixed frames, hands
+// them to the dispatcher one at a time and writes the responses back in request order.
+//
+// Like Kafka's SocketServer, a session is muted while one of its requests is being
+// handled: it stops reading from the socket until the response is queued (or the request
+// turned out to need none, acks=0). That keeps responses in order without a reorder
+// buffer and makes a client that pipelines faster than the broker answers wait in its own
+// socket buffer instead of in broker memory. A frame larger than socket.request.max.bytes
+// closes the session from its size prefix alone, before any payload is buffered.
+//
+// Owned by the Server; every member runs on the loop thread.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "net/event_loop.hpp"
+#include "net/frame_decoder.hpp"
+#include "net/unique_fd.hpp"
+#include "protocol/types.hpp"
+
+namespace kafkit::broker {
+
+using SessionId = uint64_t;
+
+class Session {
+ public:
+  /// Called with each complete request frame (without its size prefix). The handler must
+  /// eventually call `respond()` or `finish_without_response()` (or the session closes).
+  using FrameHandler = std::function<void(Session&, protocol::Bytes frame)>;
+  using CloseHandler = std::function<void(SessionId, const std::string& reason)>;
+
+  Session(net::EventLoop& loop, net::UniqueFd fd, SessionId id, std::string peer,
+          size_t max_request_bytes, FrameHandler on_frame, CloseHandler on_close);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  /// Starts watching the socket.
+  bool start();
+  /// Queues a complete response frame and resumes reading.
+  void respond(protocol::Bytes frame);
+  /// The current request needs no response (Produce acks=0): resume reading.
+  void finish_without_response();
+  /// Closes the socket; the close handler runs later on the loop (never re-entrantly).
+  void close(const std::string& reason);
+
+  SessionId id() const noexcept { return id_; }
+  const std::string& peer() const noexcept { return peer_; }
+  bool closed() const noexcept { return closed_; }
+
+ private:
+  void on_events(net::IoEvents ev);
+  void read_some();
+  void write_some();
+  void dispatch_next();
+  void update_interest();
+
+  net::EventLoop& loop_;
+  net::UniqueFd fd_;
+  SessionId id_;
+  std::string peer_;
+  net::FrameDecoder decoder_;
+  FrameHandler on_frame_;
+  CloseHandler on_close_;
+  protocol::Bytes out_;  // response bytes not yet written
+  size_t out_head_ = 0;  // first unwritten byte of out_
+  bool busy_ = false;    // a request is being handled: muted
+  bool closed_ = false;
+  bool peer_closed_ = false;  // EOF seen; finish answering what was read, then close
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks
+};
+
+}  // namespace kafkit::broker
