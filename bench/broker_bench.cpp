@@ -28,7 +28,8 @@
 //   last message is in hand.
 // - MB/s counts message values, 10^6 bytes. The client's own CPU per message is shown too:
 //   on a 2-core machine client and broker share the CPUs, so a client at one full core is
-//   the bottleneck whatever the broker does.
+//   the bottleneck whatever the broker does. Each run's line also shows how much of the
+//   broker's CPU time was spent in the kernel (utime/stime ticks from /proc/<pid>/stat).
 // - Noise: each broker runs --repeats times (default 3), interleaved and alternating which
 //   goes first (mock kafkit, kafkit mock, ...), each run on a fresh broker process. The table
 //   shows per broker the best throughput and, separately, the lowest broker CPU per message.
@@ -46,6 +47,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -99,8 +101,9 @@ std::string topic_name(Phase phase, size_t size) {
 struct Measurement {
   long messages = 0;
   double seconds = 0;
-  double broker_cpu = 0;  // seconds
-  double client_cpu = 0;  // seconds
+  double broker_cpu = 0;         // seconds
+  double broker_sys_share = -1;  // of broker_cpu, in the kernel (from clock ticks)
+  double client_cpu = 0;         // seconds
   double msgs_per_s() const { return double(messages) / seconds; }
   double mb_per_s(size_t size) const { return msgs_per_s() * double(size) / 1e6; }
   double broker_ns() const { return broker_cpu * 1e9 / double(messages); }
@@ -119,12 +122,19 @@ class PhaseClock {
   explicit PhaseClock(const BrokerProcess& broker)
       : broker_(broker),
         broker_cpu_(broker.cpu_seconds()),
+        broker_split_(broker.user_system_seconds()),
         client_cpu_(client_cpu_seconds()),
         start_(Clock::now()) {}
   Measurement stop(long messages) const {
     Measurement m;
     m.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     m.broker_cpu = broker_.cpu_seconds() - broker_cpu_;
+    auto [user, system] = broker_.user_system_seconds();
+    double ticks = (user - broker_split_.first) + (system - broker_split_.second);
+    double share = ticks > 0 ? (system - broker_split_.second) / ticks : -1;
+    if (user >= 0 && broker_split_.first >= 0 && share >= 0 && share <= 1) {
+      m.broker_sys_share = share;
+    }
     m.client_cpu = client_cpu_seconds() - client_cpu_;
     m.messages = messages;
     return m;
@@ -133,6 +143,7 @@ class PhaseClock {
  private:
   const BrokerProcess& broker_;
   double broker_cpu_;
+  std::pair<double, double> broker_split_;
   double client_cpu_;
   Clock::time_point start_;
 };
@@ -505,11 +516,26 @@ std::string self_exe() {
   return ec ? std::string("/proc/self/exe") : path.string();
 }
 
+// The machine's 1/5/15-minute load averages: other work on these cores shows up as noise.
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
 std::string make_temp_dir() {
   const char* tmp = std::getenv("TMPDIR");
   std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/broker-bench.XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) return {};
   return pattern;
+}
+
+std::string percent(double share) {
+  if (share < 0) return "  ?";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%3.0f%%", 100 * share);
+  return buf;
 }
 
 // One run against a fresh broker process: for each size, ingest, then fill the fetch topic
@@ -571,9 +597,9 @@ bool run_broker(Broker which, int run, const Options& opt, Results& results) {
       }
       std::printf(
           "run %d %-6s %-6s %4zu B: %8ld msgs in %6.3f s = %9.0f msgs/s %7.1f MB/s; "
-          "CPU ns/msg broker %6.1f client %6.1f\n",
+          "CPU ns/msg broker %6.1f (%s sys) client %6.1f\n",
           run, name, kPhaseNames[phase], size, m->messages, m->seconds, m->msgs_per_s(),
-          m->mb_per_s(size), m->broker_ns(), m->client_ns());
+          m->mb_per_s(size), m->broker_ns(), percent(m->broker_sys_share).c_str(), m->client_ns());
       std::fflush(stdout);
       results[phase][s][which].add(*m);
     }
@@ -710,10 +736,10 @@ int main(int argc, char** argv) {
   std::printf(
       "broker-bench: librdkafka %s as the client; kafkit-broker %s vs the librdkafka mock\n"
       "ingest: %ld x 100 B and %ld x 1 KiB over %d partitions; fetch: the same counts over "
-      "%d and %d partitions\n",
+      "%d and %d partitions; load average %s\n",
       rd_kafka_version_str(), opt.broker_exe.c_str(), messages_for(opt, 100),
       messages_for(opt, 1024), kIngestPartitions, fetch_partitions(100, messages_for(opt, 100)),
-      fetch_partitions(1024, messages_for(opt, 1024)));
+      fetch_partitions(1024, messages_for(opt, 1024)), load_average().c_str());
   std::fflush(stdout);
 
   Results results;
@@ -725,6 +751,7 @@ int main(int argc, char** argv) {
     all_ok &= run_broker(first, run, opt, results);
     all_ok &= run_broker(second, run, opt, results);
   }
+  std::printf("load average after the runs: %s\n", load_average().c_str());
   print_table(opt, results);
   print_goals(results);
   if (!all_ok) std::printf("some runs FAILED (see above)\n");

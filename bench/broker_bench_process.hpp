@@ -20,6 +20,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace kafkit::bench {
@@ -116,6 +117,25 @@ class BrokerProcess {
     return proc_stat_cpu_seconds();
   }
 
+  /// utime and stime from /proc/<pid>/stat (fields 14 and 15, counted after the ")" that
+  /// ends the command name, which may contain spaces), in seconds at clock-tick resolution:
+  /// enough to tell how a phase's CPU time splits between user space and the kernel.
+  std::pair<double, double> user_system_seconds() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t paren = text.rfind(')');
+    if (paren == std::string::npos || paren + 2 > text.size()) return {-1, -1};
+    std::istringstream fields(text.substr(paren + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && (fields >> field); ++i) {
+      if (i == 14) utime = std::stoull(field);
+      if (i == 15) stime = std::stoull(field);
+    }
+    double tick = double(::sysconf(_SC_CLK_TCK));
+    return {double(utime) / tick, double(stime) / tick};
+  }
+
   bool running() const { return pid_ > 0; }
   const std::string& bootstrap() const { return bootstrap_; }
 
@@ -152,21 +172,9 @@ class BrokerProcess {
     return true;
   }
 
-  // Fields 14 and 15 of /proc/<pid>/stat (utime, stime), counted after the ")" that ends
-  // the command name, which may itself contain spaces.
   double proc_stat_cpu_seconds() const {
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    size_t paren = text.rfind(')');
-    if (paren == std::string::npos) return -1;
-    std::istringstream fields(text.substr(paren + 2));
-    std::string field;
-    unsigned long long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && (fields >> field); ++i) {
-      if (i == 14) utime = std::stoull(field);
-      if (i == 15) stime = std::stoull(field);
-    }
-    return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
+    auto [user, system] = user_system_seconds();
+    return user < 0 ? -1 : user + system;
   }
 
   pid_t pid_ = -1;
