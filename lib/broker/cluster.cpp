@@ -39,6 +39,8 @@ Result<std::unique_ptr<Cluster>> Cluster::start(ClusterOptions options) {
   auto store = TopicStore::open(config, c->node_ids_, ClusterState::now_ms());
   if (!store) return store.error();
   state.topics = std::move(*store);
+  for (const std::string& note : state.topics->take_recovery_notes())
+    state.log("recovery: " + note);
   state.log("cluster " + state.topics->cluster_id() + ": " +
             std::to_string(state.topics->topics().size()) + " topic(s) loaded from " +
             config.data_dir);

@@ -165,6 +165,8 @@ Result<void> TopicStore::open_partition(Topic& t, Partition& p, int64_t now_ms) 
                                 make_log_config(t.configs, config_.properties), now_ms);
   if (!log) return log.error();
   p.log = std::move(*log);
+  for (const std::string& note : p.log->recovery_notes())
+    recovery_notes_.push_back(t.name + "-" + std::to_string(p.index) + ": " + note);
   p.leader = p.replicas.empty() ? -1 : p.replicas.front();
   return {};
 }

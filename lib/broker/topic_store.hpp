@@ -70,6 +70,9 @@ class TopicStore {
   /// Flushes and closes every log cleanly.
   void close();
 
+  /// What recovery repaired while opening logs (one line each), taken by the caller to log.
+  std::vector<std::string> take_recovery_notes() { return std::move(recovery_notes_); }
+
   const BrokerConfig& config() const noexcept { return config_; }
   const std::vector<int32_t>& node_ids() const noexcept { return node_ids_; }
 
@@ -89,6 +92,7 @@ class TopicStore {
   std::string cluster_id_;
   std::map<std::string, Topic, std::less<>> topics_;  /// @thread loop
   protocol::RandomSource random_;
+  std::vector<std::string> recovery_notes_;
 };
 
 /// Kafka's 22-character rendering of a random cluster or topic id.

@@ -81,8 +81,9 @@ void handle(HandlerContext& ctx) {
           resp.topics.push_back(describe(**created));
           continue;
         }
-        // Kafka answers the creating request with LEADER_NOT_AVAILABLE; a replication
-        // factor the cluster cannot meet is reported as such.
+        // Creation is synchronous here, so the creating request already sees the topic
+        // (Kafka first answers LEADER_NOT_AVAILABLE); a failure keeps its own code, e.g.
+        // INVALID_REPLICATION_FACTOR when default.replication.factor exceeds the nodes.
         out.error_code = wire_code(created.error());
       }
       resp.topics.push_back(std::move(out));
