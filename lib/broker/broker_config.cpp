@@ -94,7 +94,10 @@ Result<ListenerSpec> parse_listener(std::string_view text) {
 Result<BrokerConfig> BrokerConfig::from_properties(const Properties& props) {
   BrokerConfig c;
   c.properties = props;
-  for (const auto& [key, value] : props) {
+  for (const auto& entry : props) {
+    // Named references, not a structured binding: clang 14 cannot capture those.
+    const std::string& key = entry.first;
+    const std::string& value = entry.second;
     auto as_long = [&](int64_t min, int64_t max) {
       return parse_long_property(key, value, min, max);
     };

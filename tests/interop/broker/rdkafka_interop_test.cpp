@@ -135,7 +135,9 @@ TEST_CASE("librdkafka round-trips 100,000 messages per codec through kafkit-brok
   broker.start();
   const std::pair<const char*, int> codecs[] = {
       {"none", 0}, {"gzip", 1}, {"snappy", 2}, {"lz4", 3}, {"zstd", 4}};
-  for (auto [codec, id] : codecs) {
+  for (const auto& entry : codecs) {
+    const char* codec = entry.first;  // no structured binding: clang 14 cannot capture it
+    int id = entry.second;
     CAPTURE(codec);
     std::string topic = std::string("interop-") + codec;
     CHECK(produce_all(broker.bootstrap(), topic, codec) == 0);
