@@ -39,6 +39,15 @@ bool Responder::connected() const {
   return s && s->has_session(session_);
 }
 
+bool Responder::zero_copy() const {
+  auto s = server_.lock();
+  return s && s->zero_copy(session_);
+}
+
+void Responder::send_frame(OutgoingFrame frame) const {
+  if (auto s = server_.lock()) s->deliver(session_, std::move(frame));
+}
+
 void Responder::deliver(protocol::Bytes frame) const {
   if (auto s = server_.lock()) s->deliver(session_, std::move(frame));
 }

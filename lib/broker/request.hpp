@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "broker/server/outgoing_frame.hpp"
 #include "common/result.hpp"
 #include "protocol/header.hpp"
 #include "protocol/message.hpp"
@@ -30,6 +31,28 @@ struct Request {
   }
 };
 
+/// frame_response() (protocol/message.hpp) with the records fields `splicer` claims sent
+/// from their files instead of copied into the frame.
+template <class R>
+OutgoingFrame encode_spliced(int32_t correlation_id, int16_t api_version, const R& body,
+                             FileSliceSplicer& splicer) {
+  int16_t hv = protocol::response_header_version(R::api_key, api_version);
+  protocol::ResponseHeader h{correlation_id, {}};
+  protocol::Bytes out;
+  // encoded_size() counts the (empty) placeholders: a close upper bound of what is written
+  // here, give or take a few bytes of compact length prefix per slice.
+  out.reserve(4 + h.encoded_size(hv) + body.encoded_size(api_version));
+  protocol::Writer w(out);
+  w.set_splicer(&splicer);
+  w.i32(0);  // fixed below, once the spliced bytes are known
+  h.encode(w, hv);
+  body.encode(w, api_version);
+  const auto size = static_cast<uint32_t>(w.size() + w.spliced_bytes() - 4);
+  for (int i = 0; i < 4; ++i) out[static_cast<size_t>(i)] = std::byte(size >> (24 - 8 * i));
+  std::vector<protocol::SplicePoint> splices = w.splices();
+  return OutgoingFrame(std::move(out), splices, splicer);
+}
+
 /// Answers one request. Copyable; a Responder whose session has gone away drops the
 /// answer silently (the client is gone, nobody is waiting for it).
 class Responder {
@@ -51,6 +74,17 @@ class Responder {
   void send_at_version(const R& body, int16_t version) const {
     deliver(protocol::frame_response(correlation_id_, version, body));
   }
+  /// Answers with `body` whose records fields claimed by `splicer` are sent from their
+  /// segment files (sendfile) rather than copied; only when zero_copy().
+  template <class R>
+  void send_spliced(const R& body, FileSliceSplicer& splicer) const {
+    send_frame(encode_spliced(correlation_id_, version_, body, splicer));
+  }
+  /// Queues a ready frame (its size prefix included) on the session.
+  void send_frame(OutgoingFrame frame) const;
+  /// The client's connection sends file parts with sendfile (plaintext). When false a
+  /// handler should read records into memory: a spliced frame would be copied anyway.
+  bool zero_copy() const;
   /// The request gets no response (Produce with acks=0).
   void none() const;
   /// Closes the client's connection: what Kafka does with a request it cannot parse.

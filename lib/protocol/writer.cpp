@@ -78,6 +78,23 @@ void Writer::nullable_bytes(const std::optional<Bytes>& b, bool compact) {
     i32(-1);
 }
 
+void Writer::records(const std::optional<Bytes>& field, bool compact, bool nullable) {
+  if (splicer_ != nullptr) {
+    if (auto n = splicer_->external_size(field)) {
+      // The same prefix bytes() would write for *n bytes; the bytes themselves follow later.
+      if (compact)
+        uvarint(static_cast<uint32_t>(*n + 1));
+      else
+        i32(static_cast<int32_t>(*n));
+      splices_.push_back({out_.size(), *n, &field});
+      spliced_bytes_ += *n;
+      return;
+    }
+  }
+  if (nullable) return nullable_bytes(field, compact);
+  bytes(field ? ByteView(*field) : ByteView(), compact);
+}
+
 void Writer::array_count(int64_t n, bool compact) {
   if (compact)
     uvarint(static_cast<uint32_t>(n + 1));

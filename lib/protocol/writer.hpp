@@ -1,11 +1,17 @@
 #pragma once
 // Writer: appends Kafka primitives to an owned buffer. Callers size the buffer first with
 // the generated encoded_size(), so a message is written with a single allocation.
+//
+// A RecordsSplicer installed with set_splicer() makes records() leave out record bytes that
+// the caller sends from elsewhere (see records_splicer.hpp); the Writer then lists the
+// gaps in splices(), and the buffer is shorter than encoded_size() by spliced_bytes().
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "protocol/records_splicer.hpp"
 #include "protocol/types.hpp"
 
 namespace kafkit::protocol {
@@ -35,12 +41,23 @@ class Writer {
   void nullable_string(const std::optional<std::string>& s, bool compact);
   void bytes(ByteView b, bool compact);
   void nullable_bytes(const std::optional<Bytes>& b, bool compact);
+  /// A field of schema type "records": nullable_bytes (or, when `nullable` is false in this
+  /// version, bytes with null written as empty), unless the splicer claims the field — then
+  /// only the length prefix for its external size is written and a SplicePoint recorded.
+  void records(const std::optional<Bytes>& field, bool compact, bool nullable = true);
   /// Array length prefix; -1 writes a null array.
   void array_count(int64_t n, bool compact);
   void raw(ByteView b) { put(b.data(), b.size()); }
 
   size_t size() const noexcept { return out_.size(); }
   Bytes& buffer() noexcept { return out_; }
+
+  /// `splicer` (not owned; null removes it) is consulted by records() from now on.
+  void set_splicer(RecordsSplicer* splicer) noexcept { splicer_ = splicer; }
+  /// The gaps left so far, in buffer order.
+  const std::vector<SplicePoint>& splices() const noexcept { return splices_; }
+  /// The total size of the gaps: the encoded message is size() + spliced_bytes() long.
+  size_t spliced_bytes() const noexcept { return spliced_bytes_; }
 
  private:
   void put(const void* p, size_t n);
@@ -52,6 +69,9 @@ class Writer {
     put(&v, sizeof v);
   }
   Bytes& out_;
+  RecordsSplicer* splicer_ = nullptr;
+  std::vector<SplicePoint> splices_;
+  size_t spliced_bytes_ = 0;
 };
 
 /// Encoded sizes, matching what Writer produces.

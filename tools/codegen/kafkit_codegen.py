@@ -300,7 +300,12 @@ class Gen:
             if nc == 'true':
                 return ['w.nullable_string(%s, flex);' % x]
             return ['if (%s) w.nullable_string(%s, flex); else w.string(%s ? std::string_view(*%s) : std::string_view(), flex);' % (nc, x, x, x)]
-        if k in ('bytes', 'records'):
+        if k == 'records':
+            # Writer::records: nullable_bytes unless a RecordsSplicer claims the field.
+            if nc == 'true':
+                return ['w.records(%s, flex);' % x]
+            return ['w.records(%s, flex, %s);' % (x, nc)]
+        if k == 'bytes':
             if nc == 'true':
                 return ['w.nullable_bytes(%s, flex);' % x]
             return ['if (%s) w.nullable_bytes(%s, flex); else w.bytes(%s ? ByteView(*%s) : ByteView(), flex);' % (nc, x, x, x)]

@@ -15,6 +15,13 @@
 namespace kafkit::broker {
 namespace {
 
+// Zero-copy Fetch (sendfile) needs the kernel to see the bytes as they go on the wire:
+// true for every plaintext listener, which all of ours are today. A TLS listener must
+// answer false here — its sessions then fall back to reading records into memory.
+bool listener_is_zero_copy(const ListenerSpec&) {
+  return true;
+}
+
 std::string peer_name(const sockaddr_storage& ss) {
   char host[NI_MAXHOST], port[NI_MAXSERV];
   if (::getnameinfo(reinterpret_cast<const sockaddr*>(&ss), sizeof ss, host, sizeof host, port,
@@ -57,8 +64,10 @@ Result<uint16_t> Server::listen(const ListenerSpec& spec) {
         ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                           : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
     int raw = fd.get();
-    if (auto r = cluster_.loop.add_fd(raw, net::Interest::read,
-                                      [this, raw](net::IoEvents) { on_accept(raw); });
+    bool zero_copy = listener_is_zero_copy(spec);
+    if (auto r = cluster_.loop.add_fd(
+            raw, net::Interest::read,
+            [this, raw, zero_copy](net::IoEvents) { on_accept(raw, zero_copy); });
         !r) {
       ::freeaddrinfo(res);
       return r.error();
@@ -77,7 +86,7 @@ void Server::stop() {
   sessions_.clear();
 }
 
-void Server::on_accept(int listen_fd) {
+void Server::on_accept(int listen_fd, bool zero_copy) {
   // Accept a bounded batch per wake-up; the level-triggered listener fires again if more wait.
   for (int i = 0; i < 64; ++i) {
     sockaddr_storage ss{};
@@ -98,7 +107,8 @@ void Server::on_accept(int listen_fd) {
         [this](Session& s, protocol::Bytes frame) { on_frame(s, std::move(frame)); },
         [self](SessionId sid, const std::string&) {
           if (auto server = self.lock()) server->sessions_.erase(sid);
-        });
+        },
+        zero_copy);
     if (!session->start()) continue;
     sessions_.emplace(id, std::move(session));
   }
@@ -110,6 +120,15 @@ void Server::on_frame(Session& s, protocol::Bytes frame) {
 
 void Server::deliver(SessionId id, protocol::Bytes frame) {
   if (auto it = sessions_.find(id); it != sessions_.end()) it->second->respond(std::move(frame));
+}
+
+void Server::deliver(SessionId id, OutgoingFrame frame) {
+  if (auto it = sessions_.find(id); it != sessions_.end()) it->second->respond(std::move(frame));
+}
+
+bool Server::zero_copy(SessionId id) const {
+  auto it = sessions_.find(id);
+  return it != sessions_.end() && it->second->zero_copy();
 }
 
 void Server::finish_without_response(SessionId id) {

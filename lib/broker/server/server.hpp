@@ -30,6 +30,10 @@ class Server : public std::enable_shared_from_this<Server> {
   void stop();
 
   void deliver(SessionId id, protocol::Bytes frame);
+  void deliver(SessionId id, OutgoingFrame frame);
+  /// Whether the session's socket takes file parts by sendfile (a plaintext listener);
+  /// false for an unknown session.
+  bool zero_copy(SessionId id) const;
   void finish_without_response(SessionId id);
   void close_session(SessionId id, const std::string& reason);
   bool has_session(SessionId id) const { return sessions_.count(id) != 0; }
@@ -37,7 +41,7 @@ class Server : public std::enable_shared_from_this<Server> {
   size_t session_count() const noexcept { return sessions_.size(); }
 
  private:
-  void on_accept(int listen_fd);
+  void on_accept(int listen_fd, bool zero_copy);
   void on_frame(Session& s, protocol::Bytes frame);
 
   ClusterState& cluster_;

@@ -9,12 +9,19 @@
 // socket buffer instead of in broker memory. A frame larger than socket.request.max.bytes
 // closes the session from its size prefix alone, before any payload is buffered.
 //
+// Responses are OutgoingFrames: owned bytes are written with send(), file slices (Fetch
+// record batches) with sendfile(2) when the session is zero-copy (a plaintext listener),
+// resuming after partial writes when the socket becomes writable again. The queue holds
+// the slices — and so their segment files' descriptors — until they are written.
+//
 // Owned by the Server; every member runs on the loop thread.
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
 
+#include "broker/server/outgoing_frame.hpp"
 #include "net/event_loop.hpp"
 #include "net/frame_decoder.hpp"
 #include "net/unique_fd.hpp"
@@ -31,8 +38,11 @@ class Session {
   using FrameHandler = std::function<void(Session&, protocol::Bytes frame)>;
   using CloseHandler = std::function<void(SessionId, const std::string& reason)>;
 
+  /// `zero_copy`: the socket carries plain TCP, so file parts may go out with sendfile.
+  /// A TLS session must pass false; file parts are then read into memory first.
   Session(net::EventLoop& loop, net::UniqueFd fd, SessionId id, std::string peer,
-          size_t max_request_bytes, FrameHandler on_frame, CloseHandler on_close);
+          size_t max_request_bytes, FrameHandler on_frame, CloseHandler on_close,
+          bool zero_copy = false);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -41,6 +51,7 @@ class Session {
   bool start();
   /// Queues a complete response frame and resumes reading.
   void respond(protocol::Bytes frame);
+  void respond(OutgoingFrame frame);
   /// The current request needs no response (Produce acks=0): resume reading.
   void finish_without_response();
   /// Closes the socket; the close handler runs later on the loop (never re-entrantly).
@@ -49,6 +60,7 @@ class Session {
   SessionId id() const noexcept { return id_; }
   const std::string& peer() const noexcept { return peer_; }
   bool closed() const noexcept { return closed_; }
+  bool zero_copy() const noexcept { return zero_copy_; }
 
  private:
   void on_events(net::IoEvents ev);
@@ -64,9 +76,14 @@ class Session {
   net::FrameDecoder decoder_;
   FrameHandler on_frame_;
   CloseHandler on_close_;
-  protocol::Bytes out_;  // response bytes not yet written
-  size_t out_head_ = 0;  // first unwritten byte of out_
-  bool busy_ = false;    // a request is being handled: muted
+  /// Write one part of the front frame; false when the socket is full or closed.
+  bool write_part();
+
+  std::deque<OutgoingFrame> out_;  // responses not yet (completely) written
+  size_t out_part_ = 0;            // the front frame's first unwritten part
+  size_t out_done_ = 0;            // bytes of that part already written
+  bool zero_copy_ = false;
+  bool busy_ = false;  // a request is being handled: muted
   bool closed_ = false;
   bool peer_closed_ = false;  // EOF seen; finish answering what was read, then close
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks

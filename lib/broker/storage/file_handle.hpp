@@ -27,6 +27,8 @@ class FileHandle {
   static Result<FileHandle> open(const std::filesystem::path& path, bool create);
 
   bool is_open() const noexcept { return fd_ >= 0; }
+  /// The descriptor, for sendfile(2) of a FileSlice; owned by this object.
+  int fd() const noexcept { return fd_; }
   const std::filesystem::path& path() const noexcept { return path_; }
 
   Result<int64_t> size() const;

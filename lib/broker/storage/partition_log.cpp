@@ -143,17 +143,16 @@ Result<AppendResult> PartitionLogImpl::append(std::span<std::byte> batches, int3
   return AppendResult{base_offset, last_offset, config_.log_append_time ? now_ms : -1, log_start_};
 }
 
-Result<ReadResult> PartitionLogImpl::read(int64_t offset, size_t max_bytes, bool min_one_batch) {
+auto PartitionLogImpl::locate(int64_t offset, size_t max_bytes, bool min_one_batch) const
+    -> Result<Located> {
   if (auto r = check_open(); !r) return r.error();
-  ReadResult result;
-  result.log_start_offset = log_start_;
-  result.log_end_offset = log_end_offset();
-  if (offset < log_start_ || offset > result.log_end_offset)
+  const int64_t log_end = log_end_offset();
+  if (offset < log_start_ || offset > log_end)
     return Error{offset_out_of_range_error, "offset " + std::to_string(offset) +
                                                 " is out of range [" + std::to_string(log_start_) +
-                                                ", " + std::to_string(result.log_end_offset) +
-                                                "] of " + describe()};
-  if (offset == result.log_end_offset) return result;
+                                                ", " + std::to_string(log_end) + "] of " +
+                                                describe()};
+  if (offset == log_end) return Located{};
 
   auto it = segments_.upper_bound(offset);
   if (it != segments_.begin()) --it;
@@ -166,7 +165,7 @@ Result<ReadResult> PartitionLogImpl::read(int64_t offset, size_t max_bytes, bool
     int64_t end = (*first)->end();
     const auto limit =
         static_cast<int64_t>(std::min<size_t>(max_bytes, std::numeric_limits<int64_t>::max()));
-    if (end - start > limit && !min_one_batch) return result;
+    if (end - start > limit && !min_one_batch) return Located{};
     // Whole batches only, from this one segment (as Kafka reads one segment per fetch).
     BatchScanner scanner(segment.log_file(), end, segment.size());
     for (;;) {
@@ -176,11 +175,34 @@ Result<ReadResult> PartitionLogImpl::read(int64_t offset, size_t max_bytes, bool
       if (step->batch.end() - start > limit) break;
       end = step->batch.end();
     }
-    auto bytes = segment.read(start, end - start);
-    if (!bytes) return bytes.error();
-    result.records = std::move(*bytes);
-    return result;
+    return Located{&segment, start, end};
   }
+  return Located{};
+}
+
+Result<ReadResult> PartitionLogImpl::read(int64_t offset, size_t max_bytes, bool min_one_batch) {
+  auto found = locate(offset, max_bytes, min_one_batch);
+  if (!found) return found.error();
+  ReadResult result;
+  result.log_start_offset = log_start_;
+  result.log_end_offset = log_end_offset();
+  if (found->segment == nullptr) return result;
+  auto bytes = found->segment->read(found->start, found->end - found->start);
+  if (!bytes) return bytes.error();
+  result.records = std::move(*bytes);
+  return result;
+}
+
+Result<SliceResult> PartitionLogImpl::read_slice(int64_t offset, size_t max_bytes,
+                                                 bool min_one_batch) {
+  auto found = locate(offset, max_bytes, min_one_batch);
+  if (!found) return found.error();
+  SliceResult result;
+  result.log_start_offset = log_start_;
+  result.log_end_offset = log_end_offset();
+  if (found->segment == nullptr) return result;
+  result.slice = FileSlice{found->segment->shared_log_file(), found->start,
+                           static_cast<size_t>(found->end - found->start)};
   return result;
 }
 

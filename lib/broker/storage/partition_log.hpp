@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/storage/file_slice.hpp"
 #include "broker/storage/log_config.hpp"
 #include "common/result.hpp"
 #include "protocol/types.hpp"
@@ -49,6 +50,13 @@ struct ReadResult {
   int64_t log_end_offset = 0;
 };
 
+/// read_slice()'s answer: where the batches read() would return are, not their bytes.
+struct SliceResult {
+  FileSlice slice;  // whole batches of one segment; empty when read() would return nothing
+  int64_t log_start_offset = 0;
+  int64_t log_end_offset = 0;
+};
+
 class PartitionLog {
  public:
   /// Opens (creating if needed) the log in `dir` and recovers it. `now_ms` is the wall
@@ -67,6 +75,9 @@ class PartitionLog {
   /// the first batch is returned even when it is larger than `max_bytes`. An offset below
   /// the log start or above the log end is OFFSET_OUT_OF_RANGE (error code 1).
   virtual Result<ReadResult> read(int64_t offset, size_t max_bytes, bool min_one_batch) = 0;
+  /// read() without the copy: the same batches, as a region of the segment file for the
+  /// caller to send with sendfile(2). The slice keeps the file open (see file_slice.hpp).
+  virtual Result<SliceResult> read_slice(int64_t offset, size_t max_bytes, bool min_one_batch) = 0;
 
   virtual int64_t log_start_offset() const noexcept = 0;
   /// The next offset to be assigned (the high watermark of this single-replica log).

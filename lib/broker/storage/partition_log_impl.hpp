@@ -43,6 +43,7 @@ class PartitionLogImpl final : public PartitionLog {
   Result<AppendResult> append(std::span<std::byte> batches, int32_t leader_epoch,
                               int64_t now_ms) override;
   Result<ReadResult> read(int64_t offset, size_t max_bytes, bool min_one_batch) override;
+  Result<SliceResult> read_slice(int64_t offset, size_t max_bytes, bool min_one_batch) override;
   int64_t log_start_offset() const noexcept override { return log_start_; }
   int64_t log_end_offset() const noexcept override { return active().next_offset(); }
   int64_t size_bytes() const noexcept override;
@@ -63,6 +64,15 @@ class PartitionLogImpl final : public PartitionLog {
   const Segment& active() const noexcept { return *segments_.rbegin()->second; }
   Result<void> check_open() const;
   std::string describe() const { return dir_.string(); }
+
+  /// What read() and read_slice() return: bytes [start, end) of `segment` (null when
+  /// nothing is to be read), the range check and batch selection shared by both.
+  struct Located {
+    const Segment* segment = nullptr;
+    int64_t start = 0;
+    int64_t end = 0;
+  };
+  Result<Located> locate(int64_t offset, size_t max_bytes, bool min_one_batch) const;
 
   /// Starts a new active segment at the log end (no-op when the active one is empty).
   Result<void> roll(int64_t now_ms);

@@ -34,7 +34,7 @@ Result<std::unique_ptr<Segment>> Segment::open_files(const std::filesystem::path
   s->state_.next_offset = base_offset;
   auto log = FileHandle::open(dir / segment_file_name(base_offset, ".log"), true);
   if (!log) return log.error();
-  s->log_ = std::move(*log);
+  s->log_ = std::make_shared<FileHandle>(std::move(*log));
   auto index = OffsetIndex::open(dir / segment_file_name(base_offset, ".index"), base_offset);
   if (!index) return index.error();
   s->offset_index_ = std::move(*index);
@@ -43,7 +43,7 @@ Result<std::unique_ptr<Segment>> Segment::open_files(const std::filesystem::path
   if (!time_index) return time_index.error();
   s->time_index_ = std::move(*time_index);
   if (truncate) {
-    if (auto r = s->log_.truncate(0); !r) return r.error();
+    if (auto r = s->log_->truncate(0); !r) return r.error();
     if (auto r = s->offset_index_.rewrite({}); !r) return r.error();
     if (auto r = s->time_index_.rewrite({}); !r) return r.error();
   }
@@ -68,7 +68,7 @@ int64_t Segment::age_ms(int64_t reference_ms, int64_t now_ms) const noexcept {
 
 int64_t Segment::retention_timestamp() const {
   if (state_.max_timestamp >= 0) return state_.max_timestamp;
-  auto mtime = log_.modified_ms();
+  auto mtime = log_->modified_ms();
   return mtime ? *mtime : created_ms_;
 }
 
@@ -78,13 +78,13 @@ Result<void> Segment::append(std::span<const std::byte> bytes,
   auto undo = [&](Error error) -> Result<void> {
     // Best effort: if even the truncation fails, recovery will cut the torn tail at the
     // next open (the clean-shutdown marker is never written after a failure like this).
-    (void)log_.truncate(before.size);
+    (void)log_->truncate(before.size);
     (void)offset_index_.truncate_to_position(before.size);
     (void)time_index_.truncate_to_offset(before.next_offset);
     state_ = before;
     return error;
   };
-  if (auto r = log_.write_all(state_.size, bytes); !r) return undo(r.error());
+  if (auto r = log_->write_all(state_.size, bytes); !r) return undo(r.error());
 
   int64_t position = state_.size;
   if (before.size == 0 && !batches.empty())
@@ -118,7 +118,7 @@ int64_t Segment::scan_start(int64_t offset) const noexcept {
 }
 
 Result<std::optional<BatchInfo>> Segment::find_batch(int64_t offset) const {
-  BatchScanner scanner(log_, scan_start(offset), state_.size);
+  BatchScanner scanner(*log_, scan_start(offset), state_.size);
   for (;;) {
     auto step = scanner.next();
     if (!step) return step.error();
@@ -137,12 +137,12 @@ Result<std::optional<BatchInfo>> Segment::find_batch(int64_t offset) const {
 
 Result<protocol::Bytes> Segment::read(int64_t position, int64_t length) const {
   protocol::Bytes out(static_cast<size_t>(length));
-  if (auto r = log_.read_exact(position, out); !r) return r.error();
+  if (auto r = log_->read_exact(position, out); !r) return r.error();
   return out;
 }
 
 Result<void> Segment::truncate_to(int64_t position, const SegmentState& state) {
-  if (auto r = log_.truncate(position); !r) return r;
+  if (auto r = log_->truncate(position); !r) return r;
   if (auto r = offset_index_.truncate_to_position(position); !r) return r;
   if (auto r = time_index_.truncate_to_offset(state.next_offset); !r) return r;
   state_ = state;
@@ -155,7 +155,7 @@ Result<void> Segment::seal() {
 }
 
 Result<void> Segment::sync() {
-  if (auto r = log_.sync(); !r) return r;
+  if (auto r = log_->sync(); !r) return r;
   if (auto r = offset_index_.sync(); !r) return r;
   return time_index_.sync();
 }

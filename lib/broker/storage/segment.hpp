@@ -99,7 +99,9 @@ class Segment {
   /// Removes the three files.
   Result<void> remove_files();
 
-  const FileHandle& log_file() const noexcept { return log_; }
+  const FileHandle& log_file() const noexcept { return *log_; }
+  /// The .log file, shared: a FileSlice keeps it open after the segment is gone.
+  std::shared_ptr<const FileHandle> shared_log_file() const noexcept { return log_; }
   OffsetIndex& offset_index() noexcept { return offset_index_; }
   TimeIndex& time_index() noexcept { return time_index_; }
   const OffsetIndex& offset_index() const noexcept { return offset_index_; }
@@ -114,7 +116,7 @@ class Segment {
   std::filesystem::path dir_;
   int64_t base_ = 0;
   int64_t created_ms_ = 0;
-  FileHandle log_;
+  std::shared_ptr<FileHandle> log_;  // never null; shared with FileSlices
   OffsetIndex offset_index_;
   TimeIndex time_index_;
   SegmentState state_;
