@@ -2,7 +2,8 @@
 // response several times larger than the socket buffers reaches a slowly reading client
 // intact (partial sendfile writes resumed on writability), the broker keeps serving other
 // connections meanwhile, and a segment deleted by DeleteRecords while its response is still
-// queued is sent whole from the open file.
+// queued is sent whole from the open file. Also without sockets: a spliced frame read into
+// memory (the fallback for connections that cannot sendfile) equals the copied frame.
 #include <doctest/doctest.h>
 #include <poll.h>
 
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "broker/request.hpp"
 #include "broker_fixture.hpp"
 #include "protocol/messages/create_topics.hpp"
 #include "protocol/messages/delete_records.hpp"
@@ -227,6 +229,46 @@ TEST_CASE("a segment deleted by DeleteRecords while its fetch response is queued
   // A new fetch from offset 0 now sees the moved log start.
   auto again = admin.call<FetchResponse>(fetch_request("trim", 0, 0), 12);
   CHECK(again.responses.at(0).partitions.at(0).error_code == 1);  // OFFSET_OUT_OF_RANGE
+}
+
+TEST_CASE("a spliced Fetch frame, materialized (the fallback for TLS), equals the copied one") {
+  TempDir dir;
+  auto file = FileHandle::open(dir.path / "data.log", true);
+  REQUIRE(file.ok());
+  protocol::Bytes content = make_batch({"a", "bb", "ccc"});
+  REQUIRE(file->write_all(0, content).ok());
+  auto shared = std::make_shared<const FileHandle>(std::move(*file));
+
+  for (int16_t v : {int16_t(4), int16_t(11), int16_t(12), int16_t(17)}) {
+    CAPTURE(v);
+    FetchResponse copied;
+    copied.responses.resize(1);
+    copied.responses[0].topic = "t";
+    copied.responses[0].partitions.resize(3);
+    for (int32_t p = 0; p < 3; ++p) copied.responses[0].partitions[size_t(p)].partition_index = p;
+    FetchResponse spliced = copied;
+    // Partition 0 is all of the file, 1 has no records, 2 the file from byte 10.
+    copied.responses[0].partitions[0].records = content;
+    copied.responses[0].partitions[1].records = protocol::Bytes{};
+    copied.responses[0].partitions[2].records =
+        protocol::Bytes(content.begin() + 10, content.end());
+    for (auto& pd : spliced.responses[0].partitions) pd.records = protocol::Bytes{};
+    FileSliceSplicer splicer;
+    splicer.add(spliced.responses[0].partitions[0].records, {shared, 0, content.size()});
+    splicer.add(spliced.responses[0].partitions[2].records, {shared, 10, content.size() - 10});
+
+    OutgoingFrame frame = encode_spliced(42, v, spliced, splicer);
+    const protocol::Bytes expected = protocol::frame_response(42, v, copied);
+    CHECK(frame.size() == expected.size());
+    // Owned bytes, file, owned bytes, file, and from v12 (flexible) the tagged-field counts
+    // that follow the last records; the empty partition 1 needs no part of its own.
+    REQUIRE(frame.parts().size() == (v >= 12 ? 5u : 4u));
+    CHECK(frame.has_files());
+    REQUIRE(frame.materialize().ok());
+    CHECK(!frame.has_files());
+    CHECK(frame.parts().size() == 1);
+    CHECK(frame.bytes() == expected);
+  }
 }
 
 }  // namespace kafkit::broker::test
