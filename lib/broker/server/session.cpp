@@ -72,8 +72,10 @@ void Session::dispatch_next() {
     return;
   }
   busy_ = true;
-  update_interest();
   on_frame_(*this, std::move(*frame));
+  // Muting after the handler, not before: most requests are answered inside on_frame_,
+  // and then the interest never changes (no epoll_ctl pair per request).
+  update_interest();
 }
 
 void Session::respond(protocol::Bytes frame) {
@@ -158,6 +160,8 @@ void Session::update_interest() {
   bool want_read = !busy_ && !peer_closed_;
   net::Interest i = want_read ? (want_write ? net::Interest::read_write : net::Interest::read)
                               : (want_write ? net::Interest::write : net::Interest::none);
+  if (i == interest_) return;
+  interest_ = i;
   (void)loop_.modify_fd(fd_.get(), i);
 }
 
