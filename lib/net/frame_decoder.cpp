@@ -1,5 +1,6 @@
 #include "net/frame_decoder.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -29,14 +30,44 @@ Result<void> FrameDecoder::check_prefix() {
   return {};
 }
 
-Result<void> FrameDecoder::feed(std::span<const std::byte> data) {
-  if (error_) return *error_;
+// Buffers above this are released once drained: one huge frame must not pin its memory
+// for the rest of the connection.
+constexpr size_t kKeptCapacity = 1 << 20;
+
+void FrameDecoder::make_room(size_t n) {
   // Drop consumed bytes once they are the larger part, so the buffer does not creep.
-  if (head_ > 0 && head_ >= buf_.size() / 2) {
-    buf_.erase(buf_.begin(), buf_.begin() + std::ptrdiff_t(head_));
+  if (head_ > 0 && (head_ >= end_ - head_ || buf_.size() - end_ < n)) {
+    std::memmove(buf_.data(), buf_.data() + head_, end_ - head_);
+    end_ -= head_;
     head_ = 0;
   }
-  buf_.insert(buf_.end(), data.begin(), data.end());
+  if (buf_.size() - end_ < n) buf_.resize(end_ + n);
+}
+
+Result<void> FrameDecoder::feed(std::span<const std::byte> data) {
+  if (error_) return *error_;
+  make_room(data.size());
+  if (!data.empty()) std::memcpy(buf_.data() + end_, data.data(), data.size());
+  end_ += data.size();
+  return check_prefix();
+}
+
+std::span<std::byte> FrameDecoder::prepare(size_t min) {
+  size_t want = min;
+  if (!error_ && buffered() >= 4) {
+    // Room for the rest of the frame, but never more than 1 MiB or what already arrived:
+    // memory follows the bytes a peer actually sends, not the size it announces.
+    size_t frame = 4 + size_t(load_size(buf_.data() + head_));
+    if (frame > buffered())
+      want = std::max(want, std::min(frame - buffered(), std::max(kKeptCapacity, buffered())));
+  }
+  make_room(want);
+  return {buf_.data() + end_, buf_.size() - end_};
+}
+
+Result<void> FrameDecoder::commit(size_t n) {
+  if (error_) return *error_;
+  end_ += std::min(n, buf_.size() - end_);
   return check_prefix();
 }
 
@@ -47,6 +78,10 @@ std::optional<FrameDecoder::Bytes> FrameDecoder::next() {
   const std::byte* start = buf_.data() + head_ + 4;
   Bytes frame(start, start + size);
   head_ += 4 + size;
+  if (head_ == end_) {
+    head_ = end_ = 0;
+    if (buf_.size() > kKeptCapacity) Bytes().swap(buf_);
+  }
   // The following frame's prefix may already be here: check it now; a failure sticks and
   // shows in failed() and the next feed().
   (void)check_prefix();

@@ -25,19 +25,29 @@ class FrameDecoder {
 
   /// Appends received bytes; fails when a frame's size prefix is invalid.
   Result<void> feed(std::span<const std::byte> data);
+  /// Room to receive into directly, saving feed()'s copy: at least `min` bytes, and the
+  /// whole rest of a frame whose prefix is already in (so a large frame arrives in few
+  /// reads). The span is valid until the next call; commit() what was written to it.
+  std::span<std::byte> prepare(size_t min);
+  /// Takes `n` bytes written to prepare()'s span; fails like feed().
+  Result<void> commit(size_t n);
   /// The payload of the next complete frame (without its size prefix), if there is one.
   std::optional<Bytes> next();
 
   /// Bytes received and not yet handed out.
-  size_t buffered() const noexcept { return buf_.size() - head_; }
+  size_t buffered() const noexcept { return end_ - head_; }
   bool failed() const noexcept { return error_.has_value(); }
 
  private:
   Result<void> check_prefix();
+  void make_room(size_t n);
 
   size_t max_;
+  // buf_ is storage, [head_, end_) the received bytes: it grows to the largest frame seen
+  // and is reused, so receiving never zero-fills (and shrinks back once drained).
   Bytes buf_;
-  size_t head_ = 0;  // start of the unconsumed bytes in buf_
+  size_t head_ = 0;
+  size_t end_ = 0;
   std::optional<Error> error_;
 };
 

@@ -39,17 +39,18 @@ void Session::on_events(net::IoEvents ev) {
 }
 
 void Session::read_some() {
-  std::byte buf[64 * 1024];
   // Bounded work per wake-up: other sessions get their turn.
   for (int i = 0; i < 16 && !busy_ && !closed_; ++i) {
-    ssize_t n = ::recv(fd_.get(), buf, sizeof buf, 0);
+    // Straight into the frame decoder's buffer: no staging copy.
+    std::span<std::byte> room = decoder_.prepare(64 * 1024);
+    ssize_t n = ::recv(fd_.get(), room.data(), room.size(), 0);
     if (n > 0) {
-      if (auto r = decoder_.feed(std::span<const std::byte>(buf, static_cast<size_t>(n))); !r) {
+      if (auto r = decoder_.commit(static_cast<size_t>(n)); !r) {
         close(r.error().message);
         return;
       }
       dispatch_next();
-      if (static_cast<size_t>(n) < sizeof buf) return;
+      if (static_cast<size_t>(n) < room.size()) return;
       continue;
     }
     if (n == 0) {

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -88,4 +89,47 @@ TEST_CASE("a negative size is an error, also when it follows a good frame in one
   auto r = d.feed({});
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().message == "negative frame size -2");
+}
+
+TEST_CASE("prepare/commit receive in place: any chunking gives the frames feed() gives") {
+  std::vector<std::byte> stream;
+  std::vector<std::string> want;
+  for (size_t len : {0u, 7u, 70000u, 3u, 2500000u, 1u}) {
+    std::string payload(len, char('a' + len % 26));
+    auto f = frame(payload);
+    stream.insert(stream.end(), f.begin(), f.end());
+    want.push_back(payload);
+  }
+  for (size_t chunk : {1u, 5u, 4096u, 65536u, 10000000u}) {
+    CAPTURE(chunk);
+    FrameDecoder d(4 << 20);
+    std::vector<std::string> got;
+    size_t pos = 0;
+    while (pos < stream.size()) {
+      auto room = d.prepare(chunk);
+      REQUIRE(room.size() >= std::min<size_t>(chunk, 1));
+      size_t n = std::min({chunk, room.size(), stream.size() - pos});
+      std::copy_n(stream.begin() + std::ptrdiff_t(pos), n, room.begin());
+      pos += n;
+      REQUIRE(d.commit(n).ok());
+      while (auto f = d.next()) got.push_back(text(*f));
+    }
+    CHECK(got == want);
+    CHECK(d.buffered() == 0);
+  }
+}
+
+TEST_CASE("prepare never reserves much more than a peer has sent") {
+  FrameDecoder d(100 << 20);
+  std::vector<std::byte> prefix = {std::byte{0x05}, std::byte{0}, std::byte{0}, std::byte{0}};
+  auto room = d.prepare(4);
+  std::copy(prefix.begin(), prefix.end(), room.begin());
+  REQUIRE(d.commit(4).ok());  // announces an 80 MiB frame, sends nothing more
+  CHECK(d.prepare(1).size() <= (2u << 20));
+  // An oversized prefix still fails from the prefix alone.
+  FrameDecoder small(1024);
+  auto r2 = small.prepare(4);
+  std::copy(prefix.begin(), prefix.end(), r2.begin());
+  CHECK(!small.commit(4).ok());
+  CHECK(small.failed());
 }
