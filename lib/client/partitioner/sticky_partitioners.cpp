@@ -55,13 +55,13 @@ int32_t UniformStickyPartitioner::next_partition(const PartitionContext& ctx, co
   // BuiltInPartitioner.nextPartition: with queue sizes, weight each available partition by
   // (max queue + 1 - its queue), so an idle partition is the likeliest and the busiest
   // still possible; otherwise uniform over the available partitions.
+  if (t.queued.empty()) return random_available_partition(ctx, random_);
   std::vector<int32_t> candidates;
   if (ctx.available.empty()) {
     for (int32_t p = 0; p < ctx.partition_count; ++p) candidates.push_back(p);
   } else {
     candidates.assign(ctx.available.begin(), ctx.available.end());
   }
-  if (t.queued.empty()) return random_available_partition(ctx, random_);
   auto queued = [&](int32_t p) {
     return static_cast<size_t>(p) < t.queued.size() ? t.queued[static_cast<size_t>(p)] : 0u;
   };

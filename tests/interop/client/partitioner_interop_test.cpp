@@ -179,3 +179,30 @@ TEST_CASE("our librdkafka partitioners choose what librdkafka 2.0.2 chooses") {
     }
   }
 }
+
+TEST_CASE("random: keyed records spread, null keys stick (librdkafka and ours)") {
+  // rdkafka_topic.c: only consistent, murmur2 and fnv1a bypass the sticky partition, so
+  // even `random` sends NULL-key records to the topic's sticky partition.
+  MockCluster cluster;
+  std::vector<Sample> samples = make_samples();
+  produce_all(cluster.bootstraps(), "random", samples);
+  LibrdkafkaPartitioner ours(RdkafkaPartitionerKind::random, PartitionRandom(1),
+                             std::chrono::milliseconds(600000));
+  std::set<int32_t> theirs_keyed, theirs_null, ours_keyed, ours_null;
+  for (const Sample& s : samples) {
+    REQUIRE(s.err == 0);
+    Key key;
+    if (s.key) key = kafkit::protocol::as_bytes(*s.key);
+    PartitionContext ctx;
+    ctx.topic = topic_name;
+    ctx.key = key;
+    ctx.partition_count = partition_count;
+    const int32_t mine = ours.partition(ctx);
+    (s.key ? theirs_keyed : theirs_null).insert(s.partition);
+    (s.key ? ours_keyed : ours_null).insert(mine);
+  }
+  CHECK(theirs_null.size() == 1);
+  CHECK(ours_null.size() == 1);
+  CHECK(theirs_keyed.size() > 10);
+  CHECK(ours_keyed.size() > 10);
+}
