@@ -84,7 +84,7 @@ class Session {
   size_t out_done_ = 0;            // bytes of that part already written
   bool zero_copy_ = false;
   net::Interest interest_ = net::Interest::read;  // what the loop watches now (start())
-  bool busy_ = false;  // a request is being handled: muted
+  bool busy_ = false;                             // a request is being handled: muted
   bool closed_ = false;
   bool peer_closed_ = false;  // EOF seen; finish answering what was read, then close
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks

@@ -138,10 +138,19 @@ TEST_CASE("librdkafka round-trips 100,000 messages per codec through kafkit-brok
   for (const auto& entry : codecs) {
     const char* codec = entry.first;  // no structured binding: clang 14 cannot capture it
     int id = entry.second;
-    CAPTURE(codec);
+    std::string codec_name = codec;
+    CAPTURE(codec_name);
     std::string topic = std::string("interop-") + codec;
     CHECK(produce_all(broker.bootstrap(), topic, codec) == 0);
-    CHECK(stored_codecs(broker.port(), topic) == std::set<int>{id});
+    // librdkafka leaves a batch uncompressed when compressing does not make it smaller
+    // (a lone small message when the broker is slow, e.g. under ASan): codec 0 may appear.
+    std::set<int> codecs = stored_codecs(broker.port(), topic);
+    std::string seen;
+    for (int c : codecs) seen += std::to_string(c) + " ";
+    MESSAGE(codec_name << " batches stored with codec ids: " << seen);
+    CHECK(codecs.count(id) == 1);
+    CHECK(codecs.size() <= (id == 0 ? 1u : 2u));
+    CHECK((codecs.size() == 1 || codecs.count(0) == 1));
     consume_and_compare(broker.bootstrap(), topic);
   }
   CHECK(broker.stop(SIGTERM) == 0);
