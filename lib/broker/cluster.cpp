@@ -15,6 +15,7 @@ constexpr int64_t kMaintenanceIntervalMs = 1000;
 void schedule_maintenance(ClusterState& state, int64_t interval_ms) {
   state.loop.add_timer(std::chrono::milliseconds(interval_ms), [&state, interval_ms] {
     if (state.topics) state.topics->maintain(ClusterState::now_ms());
+    state.fetches.purge_abandoned();
     schedule_maintenance(state, interval_ms);
   });
 }

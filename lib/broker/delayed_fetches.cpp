@@ -7,9 +7,9 @@ DelayedFetches::~DelayedFetches() {
 }
 
 void DelayedFetches::add(std::vector<PartitionKey> watched, int64_t max_wait_ms,
-                         TryComplete try_complete) {
+                         TryComplete try_complete, std::function<bool()> waiting) {
   uint64_t id = next_id_++;
-  Waiter w{std::move(watched), std::move(try_complete), 0};
+  Waiter w{std::move(watched), std::move(try_complete), std::move(waiting), 0};
   for (const auto& key : w.watched) by_partition_.emplace(key, id);
   w.timer =
       loop_.add_timer(std::chrono::milliseconds(max_wait_ms), [this, id] { finish(id, true); });
@@ -26,15 +26,30 @@ void DelayedFetches::finish(uint64_t id, bool expired) {
   it = waiters_.find(id);
   if (it == waiters_.end()) return;
   if (!expired) loop_.cancel_timer(it->second.timer);
+  erase(it);
+}
+
+void DelayedFetches::erase(std::map<uint64_t, Waiter>::iterator it) {
   for (const auto& key : it->second.watched) {
     auto [b, e] = by_partition_.equal_range(key);
     for (auto i = b; i != e; ++i)
-      if (i->second == id) {
+      if (i->second == it->first) {
         by_partition_.erase(i);
         break;
       }
   }
   waiters_.erase(it);
+}
+
+void DelayedFetches::purge_abandoned() {
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    auto next = std::next(it);
+    if (!it->second.waiting()) {
+      loop_.cancel_timer(it->second.timer);
+      erase(it);
+    }
+    it = next;
+  }
 }
 
 void DelayedFetches::on_append(const std::string& topic, int32_t partition) {

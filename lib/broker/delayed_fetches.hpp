@@ -24,20 +24,28 @@ class DelayedFetches {
   explicit DelayedFetches(net::EventLoop& loop) : loop_(loop) {}
   ~DelayedFetches();
 
-  void add(std::vector<PartitionKey> watched, int64_t max_wait_ms, TryComplete try_complete);
+  /// `waiting` tells whether anybody still waits for the answer (the client's connection
+  /// is open); purge_abandoned() drops the ones nobody waits for.
+  void add(std::vector<PartitionKey> watched, int64_t max_wait_ms, TryComplete try_complete,
+           std::function<bool()> waiting);
   /// New data in `topic`/`partition` (or a change that may finish a fetch: deletion).
   void on_append(const std::string& topic, int32_t partition);
   /// Answers every parked fetch now (shutdown).
   void expire_all();
+  /// Forgets fetches whose clients have gone: a client may ask to wait for up to
+  /// INT32_MAX ms and disconnect, and reconnecting in a loop must not pile up waiters.
+  void purge_abandoned();
   size_t size() const noexcept { return waiters_.size(); }
 
  private:
   struct Waiter {
     std::vector<PartitionKey> watched;
     TryComplete try_complete;
+    std::function<bool()> waiting;
     net::TimerId timer = 0;
   };
   void finish(uint64_t id, bool expired);
+  void erase(std::map<uint64_t, Waiter>::iterator it);
 
   net::EventLoop& loop_;
   uint64_t next_id_ = 1;

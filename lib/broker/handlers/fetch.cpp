@@ -133,16 +133,18 @@ void handle(HandlerContext& ctx) {
   auto parked = std::make_shared<FetchRequest>(std::move(*req));
   ClusterState& cluster = ctx.cluster;
   Responder responder = ctx.responder;
-  cluster.fetches.add(std::move(watched), parked->max_wait_ms,
-                      [&cluster, node_id, v, parked, responder](bool expired) {
-                        if (!responder.connected()) return true;  // nobody is waiting
-                        Built again = build(cluster, node_id, v, *parked, responder.zero_copy());
-                        if (!expired && !again.any_error &&
-                            again.bytes < static_cast<size_t>(std::max(parked->min_bytes, 0)))
-                          return false;
-                        send(responder, again);
-                        return true;
-                      });
+  cluster.fetches.add(
+      std::move(watched), parked->max_wait_ms,
+      [&cluster, node_id, v, parked, responder](bool expired) {
+        if (!responder.connected()) return true;  // nobody is waiting
+        Built again = build(cluster, node_id, v, *parked, responder.zero_copy());
+        if (!expired && !again.any_error &&
+            again.bytes < static_cast<size_t>(std::max(parked->min_bytes, 0)))
+          return false;
+        send(responder, again);
+        return true;
+      },
+      [responder] { return responder.connected(); });
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "broker/cluster_state.hpp"
 #include "broker_fixture.hpp"
 #include "protocol/messages/list_offsets.hpp"
 #include "protocol/messages/metadata.hpp"
@@ -94,6 +95,33 @@ TEST_CASE("retention.bytes deletes old segments while the broker runs") {
   // The advanced start survives a restart.
   b.restart(Properties{{"log.segment.bytes", "4096"}, {"log.retention.bytes", "8192"}});
   CHECK(earliest_offset(b.port(), "short") >= start);
+}
+
+}  // namespace
+}  // namespace kafkit::broker::test
+
+namespace kafkit::broker::test {
+namespace {
+
+size_t parked_fetches(RunningBroker& b) {
+  size_t n = 0;
+  b.cluster->run_on_loop([&](ClusterState& s) { n = s.fetches.size(); });
+  return n;
+}
+
+TEST_CASE("a long poll whose client disconnects is forgotten, not kept for its whole wait") {
+  RunningBroker b;
+  topic_metadata(b.port(), "idle");
+  {
+    TestClient c(b.port());
+    c.send(fetch_request("idle", 0, 0, 600000, 1), 11);  // ten minutes
+    for (int i = 0; i < 100 && parked_fetches(b) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    CHECK(parked_fetches(b) == 1);
+  }
+  for (int i = 0; i < 50 && parked_fetches(b) != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(parked_fetches(b) == 0);
 }
 
 }  // namespace
