@@ -17,6 +17,7 @@
 #include "broker/cluster_state.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
+#include "broker/handlers/unique_names.hpp"
 #include "broker/kafka_error.hpp"
 #include "protocol/messages/create_partitions.hpp"
 
@@ -109,20 +110,11 @@ void handle_create_partitions(HandlerContext& ctx) {
   auto req = ctx.request.decode<CreatePartitionsRequest>();
   if (!req) return ctx.responder.close("cannot parse CreatePartitions: " + req.error().message);
 
-  std::map<std::string, int> count;
-  for (const auto& t : req->topics) ++count[t.name];
-
   CreatePartitionsResponse resp;
   resp.throttle_time_ms = 0;
-  std::vector<std::string> duplicates;
-  for (const auto& t : req->topics) {
-    if (count[t.name] > 1) {
-      if (std::find(duplicates.begin(), duplicates.end(), t.name) == duplicates.end())
-        duplicates.push_back(t.name);
-      continue;
-    }
+  auto duplicates = for_each_unique_name(req->topics, [&](const auto& t) {
     resp.results.push_back(grow(ctx, t, req->validate_only));
-  }
+  });
   for (const std::string& name : duplicates)
     resp.results.push_back(result(name, code(ErrorCode::InvalidRequest), "Duplicate topic name."));
   ctx.responder.send(resp);

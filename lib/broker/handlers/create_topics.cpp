@@ -26,6 +26,7 @@
 #include "broker/cluster_state.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
+#include "broker/handlers/unique_names.hpp"
 #include "broker/kafka_error.hpp"
 #include "broker/topic_config.hpp"
 #include "broker/topic_name.hpp"
@@ -192,20 +193,11 @@ void handle_create_topics(HandlerContext& ctx) {
   auto req = ctx.request.decode<CreateTopicsRequest>();
   if (!req) return ctx.responder.close("cannot parse CreateTopics: " + req.error().message);
 
-  std::map<std::string, int> count;
-  for (const auto& t : req->topics) ++count[t.name];
-
   CreateTopicsResponse resp;
   resp.throttle_time_ms = 0;
-  std::vector<std::string> duplicates;
-  for (const auto& t : req->topics) {
-    if (count[t.name] > 1) {
-      if (std::find(duplicates.begin(), duplicates.end(), t.name) == duplicates.end())
-        duplicates.push_back(t.name);
-      continue;
-    }
+  auto duplicates = for_each_unique_name(req->topics, [&](const auto& t) {
     resp.topics.push_back(create_one(ctx, t, req->validate_only));
-  }
+  });
   for (const std::string& name : duplicates)
     resp.topics.push_back(
         error_result(name, kafka_error(ErrorCode::InvalidRequest, "Duplicate topic name.")));

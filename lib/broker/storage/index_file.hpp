@@ -4,10 +4,12 @@
 // the file is not preallocated (Kafka preallocates for its mmap and trims on close; with
 // positioned writes there is nothing to trim, so a crash never leaves zero-filled entries).
 // The in-memory copy of the entries lives in OffsetIndex / TimeIndex.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <span>
+#include <vector>
 
 #include "broker/storage/file_handle.hpp"
 #include "common/result.hpp"
@@ -41,5 +43,43 @@ class IndexFile {
   FileHandle file_;
   size_t entry_size_ = 1;
 };
+
+/// The entries of an index kept in memory and mirrored to its file: the offset and time
+/// indexes differ only in their entry type and encoding, and share these steps.
+/// `encode(entry)` returns the entry's fixed-size bytes.
+template <class Entry, class Encode>
+Result<void> append_mirrored(IndexFile& file, std::vector<Entry>& entries, const Entry& e,
+                             Encode encode) {
+  auto bytes = encode(e);
+  if (auto r = file.write_entry(entries.size(), bytes); !r) return r;
+  entries.push_back(e);
+  return {};
+}
+
+/// Drops the first entry for which `dropped(entry)` holds and every entry after it.
+template <class Entry, class Pred>
+Result<void> truncate_mirrored(IndexFile& file, std::vector<Entry>& entries, Pred dropped) {
+  auto it = std::find_if(entries.begin(), entries.end(), dropped);
+  if (it == entries.end()) return {};
+  auto keep = static_cast<size_t>(it - entries.begin());
+  if (auto r = file.truncate_entries(keep); !r) return r;
+  entries.resize(keep);
+  return {};
+}
+
+/// Replaces all entries, in memory and in the file.
+template <class Entry, class Encode>
+Result<void> rewrite_mirrored(IndexFile& file, std::vector<Entry>& entries,
+                              const std::vector<Entry>& with, Encode encode) {
+  protocol::Bytes bytes;
+  for (const auto& e : with) {
+    auto b = encode(e);
+    bytes.insert(bytes.end(), b.begin(), b.end());
+  }
+  entries.clear();
+  if (auto r = file.rewrite(bytes); !r) return r;
+  entries = with;
+  return {};
+}
 
 }  // namespace kafkit::broker

@@ -59,33 +59,17 @@ Result<void> OffsetIndex::append(int64_t offset, int64_t position) {
       (offset <= entries_.back().offset || position <= entries_.back().position))
     return {};
   OffsetPosition e{offset, position};
-  auto bytes = encode(e);
-  if (auto r = file_.write_entry(entries_.size(), bytes); !r) return r;
-  entries_.push_back(e);
-  return {};
+  return append_mirrored(file_, entries_, e, [this](const OffsetPosition& x) { return encode(x); });
 }
 
 Result<void> OffsetIndex::truncate_to_position(int64_t log_size) {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const OffsetPosition& e) { return e.position >= log_size; });
-  if (it == entries_.end()) return {};
-  auto keep = static_cast<size_t>(it - entries_.begin());
-  if (auto r = file_.truncate_entries(keep); !r) return r;
-  entries_.resize(keep);
-  return {};
+  return truncate_mirrored(file_, entries_,
+                           [&](const OffsetPosition& e) { return e.position >= log_size; });
 }
 
 Result<void> OffsetIndex::rewrite(const std::vector<OffsetPosition>& entries) {
-  protocol::Bytes bytes;
-  bytes.reserve(entries.size() * entry_size);
-  for (const auto& e : entries) {
-    auto b = encode(e);
-    bytes.insert(bytes.end(), b.begin(), b.end());
-  }
-  entries_.clear();
-  if (auto r = file_.rewrite(bytes); !r) return r;
-  entries_ = entries;
-  return {};
+  return rewrite_mirrored(file_, entries_, entries,
+                          [this](const OffsetPosition& x) { return encode(x); });
 }
 
 }  // namespace kafkit::broker

@@ -59,33 +59,18 @@ Result<void> TimeIndex::maybe_append(int64_t timestamp, int64_t offset) {
       (timestamp <= entries_.back().timestamp || offset < entries_.back().offset))
     return {};
   TimestampOffset e{timestamp, offset};
-  auto bytes = encode(e);
-  if (auto r = file_.write_entry(entries_.size(), bytes); !r) return r;
-  entries_.push_back(e);
-  return {};
+  return append_mirrored(file_, entries_, e,
+                         [this](const TimestampOffset& x) { return encode(x); });
 }
 
 Result<void> TimeIndex::truncate_to_offset(int64_t next_offset) {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const TimestampOffset& e) { return e.offset >= next_offset; });
-  if (it == entries_.end()) return {};
-  auto keep = static_cast<size_t>(it - entries_.begin());
-  if (auto r = file_.truncate_entries(keep); !r) return r;
-  entries_.resize(keep);
-  return {};
+  return truncate_mirrored(file_, entries_,
+                           [&](const TimestampOffset& e) { return e.offset >= next_offset; });
 }
 
 Result<void> TimeIndex::rewrite(const std::vector<TimestampOffset>& entries) {
-  protocol::Bytes bytes;
-  bytes.reserve(entries.size() * entry_size);
-  for (const auto& e : entries) {
-    auto b = encode(e);
-    bytes.insert(bytes.end(), b.begin(), b.end());
-  }
-  entries_.clear();
-  if (auto r = file_.rewrite(bytes); !r) return r;
-  entries_ = entries;
-  return {};
+  return rewrite_mirrored(file_, entries_, entries,
+                          [this](const TimestampOffset& x) { return encode(x); });
 }
 
 }  // namespace kafkit::broker
