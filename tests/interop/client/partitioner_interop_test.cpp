@@ -172,7 +172,7 @@ TEST_CASE("our librdkafka partitioners choose what librdkafka 2.0.2 chooses") {
     if (c.kind == RdkafkaPartitionerKind::consistent_random ||
         c.kind == RdkafkaPartitionerKind::murmur2_random ||
         c.kind == RdkafkaPartitionerKind::fnv1a_random) {
-      CHECK(theirs_sticky.size() == 1);
+      CHECK(theirs_sticky.size() <= 2);  // see the NULL-key note in the `random` case
       CHECK(ours_sticky.size() == 1);
     } else {
       CHECK(theirs_sticky.empty());
@@ -201,7 +201,10 @@ TEST_CASE("random: keyed records spread, null keys stick (librdkafka and ours)")
     (s.key ? theirs_keyed : theirs_null).insert(s.partition);
     (s.key ? ours_keyed : ours_null).insert(mine);
   }
-  CHECK(theirs_null.size() == 1);
+  // librdkafka may re-pick its sticky partition when a metadata update reaches the topic
+  // while the run is in progress (seen once under a loaded CI machine), so its NULL keys
+  // land on one partition, rarely two — never spread like the keyed ones.
+  CHECK(theirs_null.size() <= 2);
   CHECK(ours_null.size() == 1);
   CHECK(theirs_keyed.size() > 10);
   CHECK(ours_keyed.size() > 10);
