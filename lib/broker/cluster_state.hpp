@@ -10,6 +10,7 @@
 
 #include "broker/broker_config.hpp"
 #include "broker/delayed_fetches.hpp"
+#include "broker/faults/fault_state.hpp"
 #include "broker/topic_store.hpp"
 #include "net/event_loop.hpp"
 
@@ -31,6 +32,7 @@ class ClusterState {
   std::vector<NodeInfo> nodes;         /// @thread loop
   std::unique_ptr<TopicStore> topics;  /// @thread loop
   DelayedFetches fetches;              /// @thread loop
+  FaultState faults;                   /// @thread loop
 
   /// Wall-clock milliseconds: record timestamps and retention are wall-clock by definition.
   static int64_t now_ms();
