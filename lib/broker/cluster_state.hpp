@@ -37,8 +37,9 @@ class ClusterState {
   /// Wall-clock milliseconds: record timestamps and retention are wall-clock by definition.
   static int64_t now_ms();
   const NodeInfo* node(int32_t id) const;
-  /// The node that answers as controller (the first; every node can serve admin requests).
-  int32_t controller_id() const { return nodes.empty() ? -1 : nodes.front().id; }
+  /// The node that answers as controller: the first running one (every node can serve
+  /// admin requests; a node taken down by Cluster::stop_node hands the role on).
+  int32_t controller_id() const;
   void log(const std::string& line) const;
 };
 

@@ -68,15 +68,12 @@ void handle(HandlerContext& ctx) {
   ClusterState& cluster = ctx.cluster;
 
   MetadataResponse resp;
-  // A stopped node (Cluster::stop_node) is not registered, so it is not listed, and the
-  // controller role is held by a running node.
-  resp.controller_id = -1;
-  for (const NodeInfo& n : cluster.nodes) {
-    if (cluster.faults.stopped(n.id)) continue;
-    resp.brokers.push_back({n.id, n.host, n.port, std::nullopt, {}});
-    if (resp.controller_id < 0) resp.controller_id = n.id;
-  }
+  for (const NodeInfo& n : cluster.nodes)
+    // A stopped node (Cluster::stop_node) is not registered: not listed.
+    if (!cluster.faults.stopped(n.id))
+      resp.brokers.push_back({n.id, n.host, n.port, std::nullopt, {}});
   resp.cluster_id = cluster.topics->cluster_id();
+  resp.controller_id = cluster.controller_id();
 
   bool all = !req->topics.has_value() || (v == 0 && req->topics->empty());
   if (all) {

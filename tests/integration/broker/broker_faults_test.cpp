@@ -267,6 +267,20 @@ TEST_CASE("stop_node / start_node: refused, shown offline, back on the same port
   CHECK(md.topics[0].partitions[static_cast<size_t>(led)].error_code == 0);
   CHECK(log_end(down_port, "s", led) == 2);
 
+  SUBCASE("stopping the controller hands the role on") {
+    REQUIRE(b.cluster->stop_node(a).ok());
+    auto other = metadata(down_port, "s");
+    CHECK(other.controller_id == down);
+    REQUIRE(other.brokers.size() == 1);
+    CHECK(other.brokers[0].node_id == down);
+    TestClient c(down_port);
+    auto dc = c.call<protocol::DescribeClusterResponse>(protocol::DescribeClusterRequest{}, 0);
+    CHECK(dc.controller_id == down);
+    CHECK(dc.brokers.size() == 1);
+    REQUIRE(b.cluster->start_node(a).ok());
+    CHECK(metadata(down_port, "s").controller_id == a);
+  }
+
   SUBCASE("with elect_new_leaders the partitions move to a running node") {
     const int32_t epoch = b.cluster->leader_of("s", led)->leader_epoch;
     REQUIRE(b.cluster->stop_node(down, true).ok());
