@@ -2,7 +2,8 @@
 // broker::Cluster: the reference broker as a library object. Starts N nodes in one
 // process, each on its own listener, all sharing one loop thread that owns every piece of
 // cluster state. Used by the kafkit-broker binary and, in-process, by tests
-// (start on port 0, ask for the ports, stop).
+// (start on port 0, ask for the ports, stop), which can also break it on purpose: move
+// leaders, fail or delay the next requests of an API, stop and restart nodes.
 //
 // Thread-safety: every public member may be called from any thread except the loop's own
 // callbacks; `stop()` and the destructor block until the loop thread has finished.
@@ -103,7 +104,8 @@ class Cluster {
   /// replica (or any running node), epochs bumped, as a controller would elect. Idempotent.
   Result<void> stop_node(int32_t node_id, bool elect_new_leaders = false);
   /// Brings a stopped node back on the same port; partitions still assigned to it are led
-  /// by it again. Fails when the port was taken in the meantime. Idempotent.
+  /// by it again. Fails when the port was taken in the meantime. Idempotent. Only the
+  /// node's advertised listener comes back (not the extra listeners of a 1-node cluster).
   Result<void> start_node(int32_t node_id);
   /// Closes every client connection of a node; its listener stays open.
   Result<void> drop_connections(int32_t node_id);

@@ -57,7 +57,7 @@ Result<void> Cluster::inject_errors(int16_t api_key, int16_t error_code, int cou
   if (!can_inject_error(api_key))
     return Error{errc::invalid_argument,
                  "API " + std::to_string(api_key) + " has no error code this broker can inject"};
-  if (topic && !handler_applies_injected_errors(api_key))
+  if (topic && !api_names_partitions(api_key))
     return Error{errc::invalid_argument,
                  "API " + std::to_string(api_key) + " names no partitions to filter on"};
   if (partition && !topic) return Error{errc::invalid_argument, "a partition filter needs a topic"};

@@ -14,8 +14,12 @@ constexpr int16_t kFindCoordinator = 10;
 }  // namespace
 
 bool handler_applies_injected_errors(int16_t api_key) {
+  return api_names_partitions(api_key) || api_key == kFindCoordinator;
+}
+
+bool api_names_partitions(int16_t api_key) {
   return api_key == kProduce || api_key == kFetch || api_key == kListOffsets ||
-         api_key == kMetadata || api_key == kFindCoordinator;
+         api_key == kMetadata;
 }
 
 void FaultState::add_error(ErrorInjection injection) {

@@ -44,6 +44,9 @@ using TopicPartitionRef = std::pair<std::string_view, int32_t>;
 /// ListOffsets, Metadata) or per key (FindCoordinator v4+). Every other API gets them from
 /// the dispatcher as its response's top-level error code.
 bool handler_applies_injected_errors(int16_t api_key);
+/// APIs whose requests name partitions, so that an injection may be limited to some:
+/// Produce, Fetch, ListOffsets, Metadata.
+bool api_names_partitions(int16_t api_key);
 
 class FaultState {
  public:

@@ -167,6 +167,7 @@ TEST_CASE("inject_errors: APIs with a top-level error code, served or not") {
   // CreateTopics has no top-level error; DescribeCluster names no partitions.
   CHECK_FALSE(b.cluster->inject_errors(19, kRequestTimedOut, 1).ok());
   CHECK_FALSE(b.cluster->inject_errors(60, kRequestTimedOut, 1, "t").ok());
+  CHECK_FALSE(b.cluster->inject_errors(10, kRequestTimedOut, 1, "t").ok());
   CHECK_FALSE(b.cluster->inject_errors(0, kRequestTimedOut, 0).ok());
 }
 
