@@ -84,7 +84,6 @@ void dispatch_request(ClusterState& cluster, int32_t node_id, const std::string&
     return close("bad request header: " + h.error().message);
   req.body_offset = r.offset();
   Responder responder(server, session, req.header.correlation_id, version);
-  if (auto delay = cluster.faults.take_delay(key)) responder.delay_by(*delay);
 
   if (!known_version) {
     if (key == protocol::ApiVersionsRequest::api_key)
@@ -92,7 +91,9 @@ void dispatch_request(ClusterState& cluster, int32_t node_id, const std::string&
     return close(std::string(api->name) + " v" + std::to_string(version) +
                  " is not a version this broker can parse");
   }
-  // Before the handler lookup: a test may fail an API this broker does not serve yet.
+  // Faults a test armed (Cluster::delay_responses, inject_errors), used by requests that
+  // get this far only. Before the handler lookup: an API not served here may fail too.
+  if (auto delay = cluster.faults.take_delay(key)) responder.delay_by(*delay);
   if (answer_injected_error(cluster.faults, req, responder)) return;
   const ApiHandler* handler = find_handler(key);
   if (handler == nullptr || version < handler->min_version || version > handler->max_version) {
