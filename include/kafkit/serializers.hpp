@@ -320,7 +320,8 @@ Result<Serialized> serialize_with(S& ser, std::string_view topic, const T& value
     return Error{errc::invalid_argument, std::string("the serializer threw: ") + e.what()};
   } catch (...) {
     out.resize(mark);
-    return Error{errc::invalid_argument, "the serializer threw a non-std::exception"};
+    return Error{errc::invalid_argument,
+                 "the serializer threw something other than a std::exception"};
   }
 }
 
@@ -393,8 +394,9 @@ Result<T> deserialize_with(D& des, std::string_view topic, std::optional<std::st
     return Error{errc::malformed,
                  "topic \"" + std::string(topic) + "\": the deserializer threw: " + e.what()};
   } catch (...) {
-    return Error{errc::malformed,
-                 "topic \"" + std::string(topic) + "\": the deserializer threw a non-exception"};
+    return Error{errc::malformed, "topic \"" + std::string(topic) +
+                                      "\": the deserializer threw something other than a "
+                                      "std::exception"};
   }
 }
 

@@ -9,7 +9,9 @@
 //   counts.flush(std::chrono::seconds(10));
 //
 // Serializers are `kafkit::Serializer<K>` / `<V>` unless given (see serializers.hpp for
-// the forms a serializer may take; a lambda type works). send() serializes into per-thread
+// the forms a serializer may take; a lambda type works). send() takes `const K&` and
+// `const V&`, so K = std::string_view avoids building a std::string from a literal or a
+// buffer that is already at hand. send() serializes into per-thread
 // buffers that are reused from record to record, then hands views of them to
 // Producer::send, which copies the bytes before it returns. A serializer that fails or
 // throws makes send() return that error, and nothing is sent.

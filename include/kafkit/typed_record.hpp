@@ -32,7 +32,9 @@ struct SendOptions {
 };
 
 /// A ProducerRecord with a typed key and value. An unset `key` is a null key (whatever K
-/// is); a null value needs a V that can be null, such as std::optional<U>.
+/// is); a null value needs a V that can be null, such as std::optional<U>. Key and value
+/// are held by value: move large ones in, or use send(topic, key, value, options), which
+/// takes references.
 template <class K, class V>
 struct TypedRecord {
   std::string_view topic = {};
