@@ -340,10 +340,10 @@ void TopicStore::maintain(int64_t now_ms) {
       if (!p.log) continue;
       (void)p.log->maintain(now_ms);
       p.producers.expire(now_ms, config_.producer_id_expiration_ms);
-      if (snapshot && p.producers.dirty() &&
-          save_producer_snapshot(partition_dir(name, p.index), p.producers, p.log->log_end_offset(),
-                                 false))
-        p.producers.mark_saved();
+      int64_t end = p.log->log_end_offset();
+      if (snapshot && p.producers.snapshot_due(end) &&
+          save_producer_snapshot(partition_dir(name, p.index), p.producers, end, false))
+        p.producers.mark_saved(end);
     }
 }
 
@@ -353,7 +353,7 @@ void TopicStore::close() {
       if (!p.log) continue;
       int64_t end = p.log->log_end_offset();
       // The log is flushed first so the snapshot never claims data the disk lacks.
-      if (p.log->close() && (p.producers.dirty() || !p.producers.entries().empty()))
+      if (p.log->close() && p.producers.snapshot_due(end))
         (void)save_producer_snapshot(partition_dir(name, p.index), p.producers, end, true);
     }
 }

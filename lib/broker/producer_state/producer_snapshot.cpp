@@ -75,7 +75,7 @@ Result<std::pair<ProducerStateTable, int64_t>> decode_producer_snapshot(const st
     }
     table.put(pid, std::move(e));
   }
-  table.mark_saved();
+  table.mark_saved(offset);
   return std::make_pair(std::move(table), offset);
 }
 

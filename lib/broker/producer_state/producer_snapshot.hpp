@@ -8,8 +8,9 @@
 // log start when the snapshot is missing, damaged or ahead of the recovered log — are
 // replayed from their headers, as Kafka's loadProducersFromLog does. The broker takes a
 // snapshot at clean close and every few seconds while the state changes, which bounds the
-// replay after a crash to the data written since; without any snapshot the whole log is
-// read once (the trade-off: start-up time grows with the log, but no extra writes).
+// replay after a crash to what was written in the last few seconds. Only without any
+// snapshot (the first start on a data directory of an older kafkit) is the whole log read,
+// once: start-up time then grows with the log, the price of needing no other format.
 //
 // A snapshot keeps entries whose batches retention or DeleteRecords removed since (they
 // expire by time only, as in Kafka); a replay from the log start cannot know them.

@@ -78,13 +78,23 @@ class ProducerStateTable {
   void put(int64_t producer_id, ProducerEntry entry);
   void clear() { entries_.clear(); }
 
-  /// Changes since the last mark_saved() (a snapshot is due).
+  /// Changed since the last mark_saved().
   bool dirty() const noexcept { return dirty_; }
-  void mark_saved() noexcept { dirty_ = false; }
+  /// A snapshot is due when the table changed or the log grew since the last one: the
+  /// log after the snapshot is what a restart must replay, idempotent batches or not.
+  bool snapshot_due(int64_t log_end_offset) const noexcept {
+    return dirty_ || saved_offset_ != log_end_offset;
+  }
+  /// The table as it is now is on disk as the state at `offset`.
+  void mark_saved(int64_t offset) noexcept {
+    dirty_ = false;
+    saved_offset_ = offset;
+  }
 
  private:
   std::map<int64_t, ProducerEntry> entries_;
   bool dirty_ = false;
+  int64_t saved_offset_ = -1;  // none yet
 };
 
 }  // namespace kafkit::broker

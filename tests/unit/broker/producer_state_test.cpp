@@ -85,7 +85,7 @@ TEST_CASE("expiry is by the newest record time and never overflows on odd timest
   t.record(batch(2, 0, 0, 1, 5000), 1, 1, 5000);
   t.record(batch(3, 0, 0, 1, INT64_MIN), 2, 2, INT64_MIN);
   t.record(batch(4, 0, 0, 1, INT64_MAX), 3, 3, INT64_MAX);
-  t.mark_saved();
+  t.mark_saved(4);
   CHECK(t.expire(5999, 1000) == 2);  // 1 (5999-1000 >= 1000) and 3
   CHECK(t.dirty());
   CHECK(t.find(1) == nullptr);
@@ -105,7 +105,8 @@ TEST_CASE("snapshots round-trip; damaged ones are refused") {
   REQUIRE(back.ok());
   CHECK(back->second == 16);
   CHECK(back->first.entries() == t.entries());
-  CHECK_FALSE(back->first.dirty());
+  CHECK_FALSE(back->first.snapshot_due(16));
+  CHECK(back->first.snapshot_due(17));
 
   CHECK_FALSE(decode_producer_snapshot("").ok());
   CHECK_FALSE(decode_producer_snapshot(text.substr(0, text.size() / 2)).ok());
