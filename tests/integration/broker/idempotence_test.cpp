@@ -8,6 +8,8 @@
 #include <set>
 #include <thread>
 
+#include "broker/producer_state/producer_snapshot.hpp"
+#include "broker/producer_state/state_file.hpp"
 #include "broker_fixture.hpp"
 #include "idempotence_support.hpp"
 #include "protocol/messages/delete_records.hpp"
@@ -65,6 +67,16 @@ TEST_CASE("InitProducerId hands out distinct ids at every version, never reused 
     CHECK(r.producer_id > *seen.rbegin());  // above everything handed out before
     CHECK(seen.insert(r.producer_id).second);
   }
+}
+
+TEST_CASE("every node of a cluster hands out ids from one sequence") {
+  RunningBroker b(Properties{}, 3);
+  std::set<int64_t> seen;
+  for (size_t node = 0; node < 3; ++node) {
+    TestClient c(b.port(node));
+    for (int i = 0; i < 2; ++i) CHECK(seen.insert(new_producer(c)).second);
+  }
+  CHECK(seen.size() == 6);
 }
 
 TEST_CASE(
@@ -174,6 +186,8 @@ TEST_CASE("producer state survives a clean restart, DeleteRecords and a damaged 
   {
     TestClient c(b.port());
     create_topic(c, "kept");
+    create_topic(c, "plain");
+    REQUIRE(produce_one(c, "plain", 0, make_batch({"a", "b"})).error == kNone);
     pid = new_producer(c);
     for (int32_t s = 0; s < 4; ++s)
       REQUIRE(produce_one(c, "kept", 0, idempotent_batch(pid, 0, s)).error == kNone);
@@ -206,6 +220,15 @@ TEST_CASE("producer state survives a clean restart, DeleteRecords and a damaged 
     CHECK(log_end_offset(c, "kept") == 5);
   }
   b.cluster->stop();
+  // A clean stop leaves a snapshot at the log end also where no idempotent producer wrote,
+  // so the next start need not replay that log.
+  auto plain = read_small_file(b.dir.path / "plain-0" / "producer-state.snapshot");
+  REQUIRE(plain.ok());
+  REQUIRE(plain->has_value());
+  auto decoded = decode_producer_snapshot(**plain);
+  REQUIRE(decoded.ok());
+  CHECK(decoded->second == 2);
+  CHECK(decoded->first.entries().empty());
   // A snapshot that is not intact is ignored: the state is rebuilt from the log (here only
   // batch 4 is left after DeleteRecords).
   {
