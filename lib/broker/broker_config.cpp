@@ -133,6 +133,10 @@ Result<BrokerConfig> BrokerConfig::from_properties(const Properties& props) {
       auto v = as_long(1, std::numeric_limits<int64_t>::max());
       if (!v) return v.error();
       c.retention_check_interval_ms = *v;
+    } else if (key == "producer.id.expiration.ms") {
+      auto v = as_long(1, kMaxInt);  // an INT in Kafka, at least 1
+      if (!v) return v.error();
+      c.producer_id_expiration_ms = *v;
     } else if (is_broker_log_default(key)) {
       // Validated as the topic config it is the default of.
       if (auto r = validate_broker_log_default(key, value); !r) return r.error();

@@ -32,6 +32,8 @@ struct BrokerConfig {
   int32_t message_max_bytes = 1048588;
   int32_t socket_request_max_bytes = 100 * 1024 * 1024;
   int64_t retention_check_interval_ms = 300000;
+  /// How long idempotent-producer state outlives the producer's last batch (KIP-854).
+  int64_t producer_id_expiration_ms = 86400000;
   /// Every property as given (log.* defaults of the topic configs are looked up here).
   Properties properties;
   /// Keys that were accepted but have no effect here (logged at start-up).

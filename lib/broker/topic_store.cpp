@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "broker/kafka_error.hpp"
+#include "broker/producer_state/producer_snapshot.hpp"
 #include "broker/topic_config.hpp"
 #include "broker/topic_name.hpp"
 
@@ -16,6 +17,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kTopicsDir = ".kafkit-topics";
+// While producer state changes, a snapshot is written this often, bounding the log replay
+// after a crash (producer_snapshot.hpp).
+constexpr int64_t kProducerSnapshotIntervalMs = 5000;
 
 std::string to_hex(const protocol::Uuid& id) {
   static const char* digits = "0123456789abcdef";
@@ -113,6 +117,10 @@ Result<std::unique_ptr<TopicStore>> TopicStore::open(const BrokerConfig& config,
     if (auto r = write_atomically(meta, "version=1\ncluster.id=" + store->cluster_id_ + "\n"); !r)
       return r.error();
   }
+  auto ids = ProducerIdAllocator::open(store->dir_);
+  if (!ids) return ids.error();
+  store->producer_ids_ = std::move(*ids);
+  store->last_producer_snapshot_ms_ = now_ms;
   for (const auto& entry : fs::directory_iterator(store->dir_ / kTopicsDir, ec)) {
     if (entry.path().extension() != ".properties") continue;
     if (auto r = store->load(entry.path(), now_ms); !r) return r.error();
@@ -166,6 +174,13 @@ Result<void> TopicStore::open_partition(Topic& t, Partition& p, int64_t now_ms) 
   if (!log) return log.error();
   p.log = std::move(*log);
   for (const std::string& note : p.log->recovery_notes())
+    recovery_notes_.push_back(t.name + "-" + std::to_string(p.index) + ": " + note);
+  std::vector<std::string> notes;
+  auto producers = load_producer_state(partition_dir(t.name, p.index), *p.log, now_ms,
+                                       config_.producer_id_expiration_ms, notes);
+  if (!producers) return producers.error();
+  p.producers = std::move(*producers);
+  for (const std::string& note : notes)
     recovery_notes_.push_back(t.name + "-" + std::to_string(p.index) + ": " + note);
   p.leader = p.replicas.empty() ? -1 : p.replicas.front();
   return {};
@@ -318,15 +333,29 @@ Result<void> TopicStore::set_configs(std::string_view name, Properties configs) 
 }
 
 void TopicStore::maintain(int64_t now_ms) {
+  bool snapshot = now_ms - last_producer_snapshot_ms_ >= kProducerSnapshotIntervalMs;
+  if (snapshot) last_producer_snapshot_ms_ = now_ms;
   for (auto& [name, t] : topics_)
-    for (Partition& p : t.partitions)
-      if (p.log) (void)p.log->maintain(now_ms);
+    for (Partition& p : t.partitions) {
+      if (!p.log) continue;
+      (void)p.log->maintain(now_ms);
+      p.producers.expire(now_ms, config_.producer_id_expiration_ms);
+      int64_t end = p.log->log_end_offset();
+      if (snapshot && p.producers.snapshot_due(end) &&
+          save_producer_snapshot(partition_dir(name, p.index), p.producers, end, false))
+        p.producers.mark_saved(end);
+    }
 }
 
 void TopicStore::close() {
   for (auto& [name, t] : topics_)
-    for (Partition& p : t.partitions)
-      if (p.log) (void)p.log->close();
+    for (Partition& p : t.partitions) {
+      if (!p.log) continue;
+      int64_t end = p.log->log_end_offset();
+      // The log is flushed first so the snapshot never claims data the disk lacks.
+      if (p.log->close() && p.producers.snapshot_due(end))
+        (void)save_producer_snapshot(partition_dir(name, p.index), p.producers, end, true);
+    }
 }
 
 }  // namespace kafkit::broker

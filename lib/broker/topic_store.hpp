@@ -4,6 +4,7 @@
 //
 // On disk, in the data directory:
 //   meta.properties                   cluster.id (generated once)
+//   producer-ids.properties           producer ids reserved so far (ProducerIdAllocator)
 //   .kafkit-topics/<topic>.properties topic.id, partition count, replica lists, configs
 //   <topic>-<partition>/              the partition's PartitionLog
 // A topic file is written to a temporary name, fsynced and renamed, so a crash leaves the
@@ -18,6 +19,8 @@
 #include <vector>
 
 #include "broker/broker_config.hpp"
+#include "broker/producer_state/producer_id_allocator.hpp"
+#include "broker/producer_state/producer_state_table.hpp"
 #include "broker/storage/partition_log.hpp"
 #include "common/properties.hpp"
 #include "common/result.hpp"
@@ -32,6 +35,7 @@ struct Partition {
   int32_t leader = -1;
   int32_t leader_epoch = 0;
   std::unique_ptr<PartitionLog> log;
+  ProducerStateTable producers;  // idempotent producers (producer_state/producer_snapshot.hpp)
 };
 
 struct Topic {
@@ -73,6 +77,9 @@ class TopicStore {
   /// What recovery repaired while opening logs (one line each), taken by the caller to log.
   std::vector<std::string> take_recovery_notes() { return std::move(recovery_notes_); }
 
+  /// Cluster-wide producer ids for InitProducerId.
+  ProducerIdAllocator& producer_ids() noexcept { return *producer_ids_; }
+
   const BrokerConfig& config() const noexcept { return config_; }
   const std::vector<int32_t>& node_ids() const noexcept { return node_ids_; }
 
@@ -93,6 +100,8 @@ class TopicStore {
   std::map<std::string, Topic, std::less<>> topics_;  /// @thread loop
   protocol::RandomSource random_;
   std::vector<std::string> recovery_notes_;
+  std::unique_ptr<ProducerIdAllocator> producer_ids_;
+  int64_t last_producer_snapshot_ms_ = 0;
 };
 
 /// Kafka's 22-character rendering of a random cluster or topic id.

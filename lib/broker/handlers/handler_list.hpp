@@ -16,5 +16,6 @@ extern const ApiHandler delete_records_api;     // delete_records.cpp
 extern const ApiHandler describe_configs_api;   // describe_configs.cpp
 extern const ApiHandler create_partitions_api;  // create_partitions.cpp
 extern const ApiHandler describe_cluster_api;   // describe_cluster.cpp
+extern const ApiHandler init_producer_id_api;   // init_producer_id.cpp
 
 }  // namespace kafkit::broker

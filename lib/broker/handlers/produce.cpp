@@ -67,6 +67,18 @@ PartitionResponse produce_partition(HandlerContext& ctx, const ProduceRequest& r
                    "The size of the current ISR " + std::to_string(p.replicas.size()) +
                        " is insufficient to satisfy the min.isr requirement of " + min_isr.value);
   }
+  // KIP-98: an idempotent batch is checked against its producer's state on this partition;
+  // a retry of a batch the log already has is answered with the original offsets.
+  const bool idempotent = header->producer_id >= 0;
+  if (idempotent) {
+    SequenceVerdict verdict = p.producers.check(*header);
+    if (verdict.error != ErrorCode::None) return error(verdict.error, verdict.message);
+    if (verdict.duplicate) {
+      out.base_offset = verdict.duplicate->first_offset;
+      out.log_start_offset = p.log->log_start_offset();
+      return out;
+    }
+  }
   auto appended = p.log->append(*data.records, p.leader_epoch, ClusterState::now_ms());
   if (!appended) {
     ctx.cluster.log("append to " + found.topic->name + "-" + std::to_string(p.index) +
@@ -74,6 +86,10 @@ PartitionResponse produce_partition(HandlerContext& ctx, const ProduceRequest& r
     out.error_code = wire_code(appended.error());
     return out;
   }
+  if (idempotent)
+    p.producers.record(
+        *header, appended->base_offset, appended->last_offset,
+        appended->log_append_time >= 0 ? appended->log_append_time : header->max_timestamp);
   out.base_offset = appended->base_offset;
   out.log_append_time_ms = appended->log_append_time;
   out.log_start_offset = appended->log_start_offset;

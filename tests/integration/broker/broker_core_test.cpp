@@ -79,6 +79,7 @@ TEST_CASE("ApiVersions advertises the legacy minimums librdkafka 2.0.2 gates fea
     CHECK(range(10).first == 0);
     CHECK(range(18) == std::pair<int, int>{0, 4});
     CHECK(range(2).first <= 1);
+    CHECK(range(22) == std::pair<int, int>{0, 5});    // IdempotentProducer needs InitProducerId 0
     CHECK(range(11) == std::pair<int, int>{-1, -1});  // no group coordinator yet
   }
 }
