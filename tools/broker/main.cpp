@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
       if (eq == std::string_view::npos || eq == 0) return usage_error("--set needs KEY=VALUE");
       overrides[std::string(kv.substr(0, eq))] = std::string(kv.substr(eq + 1));
     } else {
-      auto n = broker::parse_long_property("--nodes", v, 1, 64);
+      auto n = parse_long_property("--nodes", v, 1, 64);
       if (!n) return usage_error(n.error().message);
       nodes = static_cast<int>(*n);
     }

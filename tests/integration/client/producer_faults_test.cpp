@@ -27,7 +27,16 @@ int record_count() {
   return 1000000;
 }
 
-int16_t code(ErrorCode c) { return static_cast<int16_t>(c); }
+std::chrono::milliseconds chaos_interval() {
+  // KAFKIT_CHAOS_MS: a shorter interval stresses reconnects harder (by hand).
+  if (const char* env = std::getenv("KAFKIT_CHAOS_MS"))
+    return std::chrono::milliseconds(std::atoi(env));
+  return 40ms;
+}
+
+int16_t code(ErrorCode c) {
+  return static_cast<int16_t>(c);
+}
 
 // Pokes the cluster from a side thread until told to stop: one fault every few ms.
 class Chaos {
@@ -44,14 +53,14 @@ class Chaos {
   /// Lets at least one more fault happen (the producer is faster than the chaos).
   void wait_for_next() {
     int seen = faults_;
-    for (int i = 0; i < 200 && faults_ == seen && !done_; ++i) std::this_thread::sleep_for(1ms);
+    for (int i = 0; i < 500 && faults_ == seen && !done_; ++i) std::this_thread::sleep_for(1ms);
   }
 
  private:
   void run() {
     const auto& nodes = cluster_.node_ids();
     for (int round = 0; !done_; ++round) {
-      std::this_thread::sleep_for(5ms);
+      std::this_thread::sleep_for(chaos_interval());
       switch (round % 6) {
         case 0:
           cluster_.rotate_leaders();
@@ -116,11 +125,11 @@ TEST_CASE("idempotent producer: no loss, no duplicates, per-partition order unde
   for (int k = 0; k < 1000; ++k) keys.push_back("key-" + std::to_string(k));
   for (int i = 0; i < count; ++i) {
     std::string value = std::to_string(i);
-    auto r = producer.send({.topic = "chaos", .key = keys[static_cast<size_t>(i % 1000)],
-                            .value = value});
+    auto r = producer.send(
+        {.topic = "chaos", .key = keys[static_cast<size_t>(i % 1000)], .value = value});
     REQUIRE_MESSAGE(r.ok(), r.error().message);
     if (i % 1000 == 0) producer.poll();
-    if (i % 10000 == 0) chaos.wait_for_next();
+    if (i % 20000 == 0) chaos.wait_for_next();
   }
   auto flushed = producer.flush(120s);
   chaos.stop();
