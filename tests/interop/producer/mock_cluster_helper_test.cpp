@@ -61,11 +61,11 @@ class TestProducer {
       const std::string& name = prop.first;
       REQUIRE_MESSAGE(rd_kafka_conf_set(conf, name.c_str(), prop.second.c_str(), err, sizeof err) ==
                           RD_KAFKA_CONF_OK,
-                      name, ": ", err);
+                      name, ": ", std::string(err));
     }
     rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
     rk_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    REQUIRE_MESSAGE(rk_ != nullptr, err);
+    REQUIRE_MESSAGE(rk_ != nullptr, std::string(err));
   }
   ~TestProducer() { rd_kafka_destroy(rk_); }
   TestProducer(const TestProducer&) = delete;
@@ -81,7 +81,7 @@ class TestProducer {
         rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
         RD_KAFKA_V_VALUE(const_cast<char*>("value"), 5), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
         RD_KAFKA_V_OPAQUE(&d), RD_KAFKA_V_END);
-    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, rd_kafka_err2str(err));
+    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, std::string(rd_kafka_err2str(err)));
     auto deadline = Clock::now() + timeout;
     while (!d.reported && Clock::now() < deadline) rd_kafka_poll(rk_, 20);
     REQUIRE_MESSAGE(d.reported, "no delivery report within ", timeout.count(), " ms");
@@ -94,7 +94,7 @@ class TestProducer {
     const rd_kafka_metadata_t* md = nullptr;
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk_, 0, rkt, &md, 5000);
     rd_kafka_topic_destroy(rkt);
-    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, rd_kafka_err2str(err));
+    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, std::string(rd_kafka_err2str(err)));
     int32_t leader = -2;
     if (md->topic_cnt == 1 && partition < md->topics[0].partition_cnt) {
       leader = md->topics[0].partitions[partition].leader;
@@ -109,7 +109,7 @@ class TestProducer {
     const rd_kafka_metadata_t* md = nullptr;
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk_, 0, rkt, &md, 5000);
     rd_kafka_topic_destroy(rkt);
-    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, rd_kafka_err2str(err));
+    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, std::string(rd_kafka_err2str(err)));
     rd_kafka_resp_err_t result = md->topic_cnt == 1 ? md->topics[0].err : RD_KAFKA_RESP_ERR__FAIL;
     rd_kafka_metadata_destroy(md);
     return result;
@@ -118,7 +118,7 @@ class TestProducer {
   std::vector<int32_t> broker_ids() {
     const rd_kafka_metadata_t* md = nullptr;
     rd_kafka_resp_err_t err = rd_kafka_metadata(rk_, 0, nullptr, &md, 5000);
-    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, rd_kafka_err2str(err));
+    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, std::string(rd_kafka_err2str(err)));
     std::vector<int32_t> ids;
     for (int i = 0; i < md->broker_cnt; ++i) ids.push_back(md->brokers[i].id);
     rd_kafka_metadata_destroy(md);
@@ -130,7 +130,7 @@ class TestProducer {
     int64_t low = -1, high = -1;
     rd_kafka_resp_err_t err =
         rd_kafka_query_watermark_offsets(rk_, topic.c_str(), partition, &low, &high, 5000);
-    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, rd_kafka_err2str(err));
+    REQUIRE_MESSAGE(err == RD_KAFKA_RESP_ERR_NO_ERROR, std::string(rd_kafka_err2str(err)));
     return high;
   }
 
@@ -184,9 +184,9 @@ TEST_CASE("mock cluster: injected Produce errors reach the delivery reports in o
   REQUIRE(producer.send("errors").error == RD_KAFKA_RESP_ERR_NO_ERROR);  // connected
 
   cluster.push_request_errors(api_key::produce, {RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS,
-                                                 RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED});
+                                                 RD_KAFKA_RESP_ERR_KAFKA_STORAGE_ERROR});
   CHECK(producer.send("errors").error == RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS);
-  CHECK(producer.send("errors").error == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+  CHECK(producer.send("errors").error == RD_KAFKA_RESP_ERR_KAFKA_STORAGE_ERROR);
   CHECK(producer.send("errors").error == RD_KAFKA_RESP_ERR_NO_ERROR);
 
   // Cleared errors are never served.
