@@ -84,6 +84,7 @@ struct Options {
   int partitions = 8;
   std::array<bool, 2> clients = {true, true};
   bool idempotence = false;  // on the acks=all cells
+  long rate = 0;             // msgs/s per run; 0: flat out
   std::string broker_exe;
 };
 
@@ -345,8 +346,8 @@ CellResult run_cell(const CellSpec& c, const Options& opt) {
     for (Best& b : result.clients) b.failures = opt.runs;
     return result;
   }
-  // Generous, but bounded: at least 60 s, or 50 us a message.
-  long timeout_ms = std::max(60'000L, n / 20);
+  // Generous, but bounded: at least 60 s, or 50 us a message, plus the paced sending time.
+  long timeout_ms = std::max(60'000L, n / 20) + (opt.rate > 0 ? n * 1000 / opt.rate : 0);
   for (int run = 1; run <= opt.runs; ++run) {
     // Alternate who goes first, so page cache and log growth favour neither.
     for (int k = 0; k < 2; ++k) {
@@ -362,6 +363,7 @@ CellResult run_cell(const CellSpec& c, const Options& opt) {
       spec.compression = c.compression;
       spec.idempotence = opt.idempotence && std::string_view(c.acks) == "all";
       spec.timeout_ms = timeout_ms;
+      spec.rate = opt.rate;
       std::vector<std::string> args = {self_exe(), "--child", kClientNames[client]};
       for (std::string& a : spec.to_args()) args.push_back(std::move(a));
       RunOutcome o = run_child(args, std::chrono::milliseconds(timeout_ms + 60'000));
@@ -439,12 +441,13 @@ void print_table(const Options& opt, const std::vector<CellResult>& cells) {
 
 const char* kUsage =
     "usage: producer-bench [--quick] [--messages N] [--runs R] [--only kafkit|rdkafka]\n"
-    "                      [--idempotence] [--partitions P] [--broker PATH]\n"
+    "                      [--rate R] [--idempotence] [--partitions P] [--broker PATH]\n"
     "  --quick          a twentieth of the messages (50000 x 100 B, 15000 x 1 KiB)\n"
     "  --messages N     messages per run for both sizes (default 1000000 x 100 B, 300000 x 1 "
     "KiB)\n"
     "  --runs R         runs per client and cell; the fastest is reported (default 1)\n"
     "  --only CLIENT    run one client only\n"
+    "  --rate R         send R msgs/s instead of flat out (latency without buffer queueing)\n"
     "  --idempotence    enable.idempotence=true on both clients in the acks=all cells (needs\n"
     "                   a broker with InitProducerId; default: false everywhere)\n"
     "  --partitions P   partitions of each topic (default 8)\n"
@@ -480,6 +483,8 @@ int main(int argc, char** argv) {
       opt.messages = v, ++i;
     } else if (arg == "--runs" && value && parse_number(value, 100, v)) {
       opt.runs = int(v), ++i;
+    } else if (arg == "--rate" && value && parse_number(value, 100'000'000, v)) {
+      opt.rate = v, ++i;
     } else if (arg == "--partitions" && value && parse_number(value, 1000, v)) {
       opt.partitions = int(v), ++i;
     } else if (arg == "--only" && value &&
@@ -507,11 +512,12 @@ int main(int argc, char** argv) {
       "producer-bench: kafkit %s vs librdkafka %s, each run a child process, against %s\n"
       "%ld x 100 B and %ld x 1 KiB per run, %d partitions round-robin, linger.ms=5, "
       "batch.size=1000000 (librdkafka batch.num.messages=10000), values copied at send;\n"
-      "enable.idempotence=%s on both clients\n",
+      "enable.idempotence=%s on both clients; sent %s\n",
       kafkit::version_string, rd_kafka_version_str(), opt.broker_exe.c_str(),
       messages_for(opt, 100), messages_for(opt, 1024), opt.partitions,
       opt.idempotence ? "true with acks=all, false with acks=1,"
-                      : "false (--idempotence: true with acks=all)");
+                      : "false (--idempotence: true with acks=all)",
+      opt.rate > 0 ? ("at " + std::to_string(opt.rate) + " msgs/s").c_str() : "flat out");
   std::fflush(stdout);
 
   std::vector<CellResult> cells;

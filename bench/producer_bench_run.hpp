@@ -12,10 +12,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 namespace kafkit::bench {
@@ -34,6 +36,7 @@ struct RunSpec {
   int linger_ms = 5;
   long batch_bytes = 1'000'000;
   long timeout_ms = 60'000;  // flush bound; the parent kills the child a little later
+  long rate = 0;             // messages per second; 0: as fast as the client takes them
 
   std::vector<std::string> to_args() const {
     return {"bootstrap=" + bootstrap,
@@ -46,38 +49,38 @@ struct RunSpec {
             "idempotence=" + std::string(idempotence ? "true" : "false"),
             "linger_ms=" + std::to_string(linger_ms),
             "batch_bytes=" + std::to_string(batch_bytes),
-            "timeout_ms=" + std::to_string(timeout_ms)};
+            "timeout_ms=" + std::to_string(timeout_ms),
+            "rate=" + std::to_string(rate)};
   }
   // Returns false on a word it does not know (a parent/child version skew is a bug).
   bool from_args(const std::vector<std::string>& args) {
+    auto text = [](std::string& field) { return [&field](const std::string& v) { field = v; }; };
+    auto number = [](auto& field) {
+      return [&field](const std::string& v) { field = decltype(+field)(std::stol(v)); };
+    };
+    const std::map<std::string, std::function<void(const std::string&)>> setters = {
+        {"bootstrap", text(bootstrap)},
+        {"topic", text(topic)},
+        {"partitions", number(partitions)},
+        {"size", number(size)},
+        {"messages", number(messages)},
+        {"acks", text(acks)},
+        {"compression", text(compression)},
+        {"idempotence", [this](const std::string& v) { idempotence = v == "true"; }},
+        {"linger_ms", number(linger_ms)},
+        {"batch_bytes", number(batch_bytes)},
+        {"timeout_ms", number(timeout_ms)},
+        {"rate", number(rate)},
+    };
     for (const std::string& a : args) {
       size_t eq = a.find('=');
-      if (eq == std::string::npos) return false;
-      std::string key = a.substr(0, eq), value = a.substr(eq + 1);
-      if (key == "bootstrap")
-        bootstrap = value;
-      else if (key == "topic")
-        topic = value;
-      else if (key == "partitions")
-        partitions = std::stoi(value);
-      else if (key == "size")
-        size = std::stol(value);
-      else if (key == "messages")
-        messages = std::stol(value);
-      else if (key == "acks")
-        acks = value;
-      else if (key == "compression")
-        compression = value;
-      else if (key == "idempotence")
-        idempotence = value == "true";
-      else if (key == "linger_ms")
-        linger_ms = std::stoi(value);
-      else if (key == "batch_bytes")
-        batch_bytes = std::stol(value);
-      else if (key == "timeout_ms")
-        timeout_ms = std::stol(value);
-      else
+      auto it = eq == std::string::npos ? setters.end() : setters.find(a.substr(0, eq));
+      if (it == setters.end()) return false;
+      try {
+        it->second(a.substr(eq + 1));
+      } catch (const std::exception&) {
         return false;
+      }
     }
     return messages > 0 && size > 0 && partitions > 0;
   }
@@ -207,6 +210,34 @@ inline std::string_view payload(size_t i, size_t size) {
   size_t span = t.size() - size;
   return std::string_view(t).substr((i * size) % span, size);
 }
+
+// Paces sends at a fixed rate (--rate). Flat out, a message's latency is mostly its wait in
+// the client's buffer, so it measures the buffer's depth; at a rate both clients sustain it
+// measures the client and the broker. While ahead of schedule it serves delivery reports
+// through `poll(timeout_ms)`, the client's own poll, so reports are not delayed by pacing.
+// CPU per message then includes the wake-ups of pacing (the same for both clients).
+class Pacer {
+ public:
+  Pacer(long rate, Clock::time_point start) : rate_(rate), start_(start) {}
+  template <class Poll>
+  void wait_turn(long i, Poll&& poll) const {
+    if (rate_ <= 0) return;
+    auto due = start_ + std::chrono::nanoseconds(std::int64_t(double(i) * 1e9 / double(rate_)));
+    for (auto now = Clock::now(); now < due; now = Clock::now()) {
+      if (due - now > std::chrono::milliseconds(1)) {
+        poll(1);
+      } else {
+        // Sleep, not spin: the CPU column would count a spinning pacer as the client's.
+        poll(0);
+        std::this_thread::sleep_until(due);
+      }
+    }
+  }
+
+ private:
+  long rate_;
+  Clock::time_point start_;
+};
 
 inline long rss_kb() {
   std::ifstream in("/proc/self/statm");
