@@ -80,7 +80,7 @@ const char* const kClientNames[] = {"rdkafka", "kafkit"};
 struct Options {
   std::optional<long> messages;  // both sizes; default 1000000 (100 B) and 300000 (1 KiB)
   bool quick = false;
-  int runs = 1;
+  int runs = 2;
   int partitions = 8;
   std::array<bool, 2> clients = {true, true};
   bool idempotence = false;  // on the acks=all cells
@@ -445,7 +445,7 @@ const char* kUsage =
     "  --quick          a twentieth of the messages (50000 x 100 B, 15000 x 1 KiB)\n"
     "  --messages N     messages per run for both sizes (default 1000000 x 100 B, 300000 x 1 "
     "KiB)\n"
-    "  --runs R         runs per client and cell; the fastest is reported (default 1)\n"
+    "  --runs R         runs per client and cell; the fastest is reported (default 2)\n"
     "  --only CLIENT    run one client only\n"
     "  --rate R         send R msgs/s instead of flat out (latency without buffer queueing)\n"
     "  --idempotence    enable.idempotence=true on both clients in the acks=all cells (needs\n"
