@@ -43,11 +43,11 @@ using PartitionerCallback = std::function<std::int32_t(
 struct ProducerCallbacks {
   /// Delivery report for every record (records sent with their own callback get that one
   /// instead).
-  DeliveryCallback on_delivery;
+  DeliveryCallback on_delivery = {};
   /// Errors not tied to one record (broker down, fatal idempotence state), on poll().
-  std::function<void(const Error&)> on_error;
+  std::function<void(const Error&)> on_error = {};
   /// Replaces the `partitioner` property.
-  PartitionerCallback partitioner;
+  PartitionerCallback partitioner = {};
 };
 
 /// One accepted or refused record of send_batch().

@@ -15,21 +15,21 @@ namespace kafkit {
 
 /// A record header (KIP-82). Keys may repeat; a value may be null.
 struct Header {
-  std::string_view key;
-  std::optional<std::string_view> value;
+  std::string_view key = {};
+  std::optional<std::string_view> value = {};
 };
 
 struct ProducerRecord {
-  std::string_view topic;
+  std::string_view topic = {};
   /// Explicit partition; when unset the configured partitioner picks one.
-  std::optional<std::int32_t> partition;
+  std::optional<std::int32_t> partition = {};
   /// Null (nullopt) and empty are different keys: partitioners treat them differently.
-  std::optional<std::string_view> key;
+  std::optional<std::string_view> key = {};
   /// Null (nullopt) is a tombstone on a compacted topic.
-  std::optional<std::string_view> value;
-  std::span<const Header> headers;
+  std::optional<std::string_view> value = {};
+  std::span<const Header> headers = {};
   /// Milliseconds since the epoch (CreateTime); unset means "now" at send().
-  std::optional<std::int64_t> timestamp;
+  std::optional<std::int64_t> timestamp = {};
   /// Handed back untouched in this record's DeliveryReport.
   void* opaque = nullptr;
 };

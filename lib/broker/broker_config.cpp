@@ -46,27 +46,10 @@ bool is_ignored(std::string_view key) {
 }
 
 Error bad(std::string_view key, std::string_view value, std::string_view expected) {
-  return Error{errc::invalid_argument, "invalid value \"" + std::string(value) + "\" for " +
-                                           std::string(key) + ": expected " +
-                                           std::string(expected)};
+  return bad_property_value(key, value, expected);
 }
 
 }  // namespace
-
-Result<int64_t> parse_long_property(std::string_view key, std::string_view value, int64_t min,
-                                    int64_t max) {
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-  if (ec != std::errc() || p != value.data() + value.size() || value.empty() || v < min || v > max)
-    return bad(key, value, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
-  return v;
-}
-
-Result<bool> parse_bool_property(std::string_view key, std::string_view value) {
-  if (value == "true") return true;
-  if (value == "false") return false;
-  return bad(key, value, "true or false");
-}
 
 Result<ListenerSpec> parse_listener(std::string_view text) {
   std::string_view rest = text;

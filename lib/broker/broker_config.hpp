@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/properties.hpp"
+#include "common/property_values.hpp"
 #include "common/result.hpp"
 
 namespace kafkit::broker {
@@ -43,10 +44,5 @@ struct BrokerConfig {
 /// Parses "host:port" or "PLAINTEXT://host:port" (the listener name must be PLAINTEXT
 /// until TLS and SASL arrive).
 Result<ListenerSpec> parse_listener(std::string_view text);
-
-/// Strict number parsing for properties: the whole value must be a number in range.
-Result<int64_t> parse_long_property(std::string_view key, std::string_view value, int64_t min,
-                                    int64_t max);
-Result<bool> parse_bool_property(std::string_view key, std::string_view value);
 
 }  // namespace kafkit::broker

@@ -64,6 +64,8 @@ Result<std::unique_ptr<Cluster>> Cluster::start(ClusterOptions options) {
     state.nodes.push_back(NodeInfo{id, c->host_, *port});
     c->servers_.push_back(std::move(server));
     c->ports_.push_back(*port);
+    spec.port = *port;
+    c->listeners_.push_back(spec);
   }
   schedule_maintenance(state, std::min(kMaintenanceIntervalMs, config.retention_check_interval_ms));
   c->thread_ = std::thread([loop = c->loop_.get()] { loop->run(); });

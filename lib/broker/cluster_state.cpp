@@ -18,6 +18,12 @@ const NodeInfo* ClusterState::node(int32_t id) const {
   return nullptr;
 }
 
+int32_t ClusterState::controller_id() const {
+  for (const NodeInfo& n : nodes)
+    if (!faults.stopped(n.id)) return n.id;
+  return -1;
+}
+
 void ClusterState::log(const std::string& line) const {
   std::time_t t = std::time(nullptr);
   std::tm tm{};

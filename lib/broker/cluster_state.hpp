@@ -10,6 +10,7 @@
 
 #include "broker/broker_config.hpp"
 #include "broker/delayed_fetches.hpp"
+#include "broker/faults/fault_state.hpp"
 #include "broker/topic_store.hpp"
 #include "net/event_loop.hpp"
 
@@ -31,12 +32,14 @@ class ClusterState {
   std::vector<NodeInfo> nodes;         /// @thread loop
   std::unique_ptr<TopicStore> topics;  /// @thread loop
   DelayedFetches fetches;              /// @thread loop
+  FaultState faults;                   /// @thread loop
 
   /// Wall-clock milliseconds: record timestamps and retention are wall-clock by definition.
   static int64_t now_ms();
   const NodeInfo* node(int32_t id) const;
-  /// The node that answers as controller (the first; every node can serve admin requests).
-  int32_t controller_id() const { return nodes.empty() ? -1 : nodes.front().id; }
+  /// The node that answers as controller: the first running one (every node can serve
+  /// admin requests; a node taken down by Cluster::stop_node hands the role on).
+  int32_t controller_id() const;
   void log(const std::string& line) const;
 };
 

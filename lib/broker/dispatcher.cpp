@@ -1,6 +1,7 @@
 #include "broker/dispatcher.hpp"
 
 #include "broker/cluster_state.hpp"
+#include "broker/faults/injected_response.hpp"
 #include "broker/handlers/handler.hpp"
 #include "broker/handlers/unsupported.hpp"
 #include "broker/server/server.hpp"
@@ -45,11 +46,14 @@ bool Responder::zero_copy() const {
 }
 
 void Responder::send_frame(OutgoingFrame frame) const {
-  if (auto s = server_.lock()) s->deliver(session_, std::move(frame));
+  auto s = server_.lock();
+  if (!s) return;
+  if (delay_.count() > 0) return s->deliver_later(session_, std::move(frame), delay_);
+  s->deliver(session_, std::move(frame));
 }
 
 void Responder::deliver(protocol::Bytes frame) const {
-  if (auto s = server_.lock()) s->deliver(session_, std::move(frame));
+  send_frame(OutgoingFrame(std::move(frame)));
 }
 
 void dispatch_request(ClusterState& cluster, int32_t node_id, const std::string& peer,
@@ -87,6 +91,10 @@ void dispatch_request(ClusterState& cluster, int32_t node_id, const std::string&
     return close(std::string(api->name) + " v" + std::to_string(version) +
                  " is not a version this broker can parse");
   }
+  // Faults a test armed (Cluster::delay_responses, inject_errors), used by requests that
+  // get this far only. Before the handler lookup: an API not served here may fail too.
+  if (auto delay = cluster.faults.take_delay(key)) responder.delay_by(*delay);
+  if (answer_injected_error(cluster.faults, req, responder)) return;
   const ApiHandler* handler = find_handler(key);
   if (handler == nullptr || version < handler->min_version || version > handler->max_version) {
     if (!answer_unsupported(req, responder))

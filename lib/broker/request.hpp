@@ -1,6 +1,7 @@
 #pragma once
 // Request and Responder: what an API handler receives, and the handle it answers through —
 // at once, or later (a long-polling Fetch parks its Responder until data arrives).
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -90,6 +91,9 @@ class Responder {
   /// Closes the client's connection: what Kafka does with a request it cannot parse.
   void close(const std::string& reason) const;
   bool connected() const;
+  /// Holds this request's response back by `delay` (Cluster::delay_responses). The session
+  /// stays muted meanwhile, so later requests on the connection are answered after it.
+  void delay_by(std::chrono::milliseconds delay) { delay_ = delay; }
 
  private:
   void deliver(protocol::Bytes frame) const;
@@ -98,6 +102,7 @@ class Responder {
   SessionId session_ = 0;
   int32_t correlation_id_ = 0;
   int16_t version_ = 0;
+  std::chrono::milliseconds delay_{0};
 };
 
 }  // namespace kafkit::broker

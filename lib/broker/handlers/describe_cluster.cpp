@@ -57,6 +57,7 @@ void handle_describe_cluster(HandlerContext& ctx) {
   resp.cluster_id = ctx.cluster.topics->cluster_id();
   resp.controller_id = ctx.cluster.controller_id();
   for (const NodeInfo& n : ctx.cluster.nodes) {
+    if (ctx.cluster.faults.stopped(n.id)) continue;  // Cluster::stop_node: not registered
     DescribeClusterResponse::DescribeClusterBroker b;
     b.broker_id = n.id;
     b.host = n.host;

@@ -11,6 +11,7 @@
 #include <tuple>
 #include <vector>
 
+#include "broker/faults/injected_errors.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "protocol/messages/fetch.hpp"
@@ -32,8 +33,10 @@ struct Built {
   bool any_error = false;
 };
 
+/// `injected`: errors a test injected into this request (only its first build: a request
+/// with errors is answered at once, never parked).
 Built build(ClusterState& cluster, int32_t node_id, int16_t version, const FetchRequest& req,
-            bool zero_copy) {
+            bool zero_copy, const InjectedErrors* injected = nullptr) {
   Built out;
   bool by_id = version >= kFirstTopicIdVersion;
   // The response limit is soft for the first batch: a batch larger than max.bytes is still
@@ -49,8 +52,10 @@ Built build(ClusterState& cluster, int32_t node_id, int16_t version, const Fetch
       if (req.isolation_level != kReadCommitted) pd.aborted_transactions = std::nullopt;
       PartitionLookup found = lookup_partition(cluster, node_id, by_id, topic.topic, topic.topic_id,
                                                fp.partition, fp.current_leader_epoch);
-      if (!found.ok()) {
-        pd.error_code = code(found.error);
+      auto forced =
+          injected ? injected->error_for(topic.topic, topic.topic_id, fp.partition) : std::nullopt;
+      if (forced || !found.ok()) {
+        pd.error_code = forced ? *forced : code(found.error);
         pd.high_watermark = -1;
         out.any_error = true;
         tr.partitions.push_back(std::move(pd));
@@ -116,7 +121,8 @@ void handle(HandlerContext& ctx) {
                                                 : ErrorCode::InvalidFetchSessionEpoch);
     return ctx.responder.send(resp);
   }
-  Built first = build(ctx.cluster, node_id, v, *req, ctx.responder.zero_copy());
+  auto injected = InjectedErrors::for_request(ctx.cluster, *req, v >= kFirstTopicIdVersion);
+  Built first = build(ctx.cluster, node_id, v, *req, ctx.responder.zero_copy(), &injected);
   bool satisfied = first.any_error || req->max_wait_ms <= 0 ||
                    first.bytes >= static_cast<size_t>(std::max(req->min_bytes, 0)) ||
                    req->topics.empty();

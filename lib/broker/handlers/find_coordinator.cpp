@@ -104,6 +104,12 @@ Answer answer(const ClusterState& cluster, int8_t key_type, std::string_view key
     a.message = "No broker node is available";
     return a;
   }
+  if (cluster.faults.stopped(node->id)) {
+    // Its coordinator partition has no leader while the node is down (Cluster::stop_node).
+    a.error = code(ErrorCode::CoordinatorNotAvailable);
+    a.message = "The coordinator is not available";
+    return a;
+  }
   a.node_id = node->id;
   a.host = node->host;
   a.port = node->port;
@@ -116,8 +122,14 @@ void handle_find_coordinator(HandlerContext& ctx) {
 
   FindCoordinatorResponse resp;
   resp.throttle_time_ms = 0;
+  // An error a test injected (Cluster::inject_errors) answers every key of the request.
+  std::optional<int16_t> injected = ctx.cluster.faults.take_error(FindCoordinatorRequest::api_key);
+  auto answer_key = [&](const std::string& key) {
+    return injected ? Answer{*injected, std::nullopt, -1, "", -1}
+                    : answer(ctx.cluster, req->key_type, key);
+  };
   if (ctx.request.version() < kFirstBatchedVersion) {
-    Answer a = answer(ctx.cluster, req->key_type, req->key);
+    Answer a = answer_key(req->key);
     resp.error_code = a.error;
     resp.error_message = std::move(a.message);
     resp.node_id = a.node_id;
@@ -125,7 +137,7 @@ void handle_find_coordinator(HandlerContext& ctx) {
     resp.port = a.port;
   } else {
     for (const std::string& key : req->coordinator_keys) {
-      Answer a = answer(ctx.cluster, req->key_type, key);
+      Answer a = answer_key(key);
       FindCoordinatorResponse::Coordinator c;
       c.key = key;
       c.node_id = a.node_id;

@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "broker/cluster_state.hpp"
+#include "broker/faults/injected_errors.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -109,11 +110,14 @@ void handle_list_offsets(HandlerContext& ctx) {
   bool require_leader = req->replica_id != kDebuggingReplicaId;
   ListOffsetsResponse resp;
   resp.throttle_time_ms = 0;
+  auto injected = InjectedErrors::for_request(ctx.cluster, *req);
   for (const auto& t : req->topics) {
     ListOffsetsResponse::ListOffsetsTopicResponse tr;
     tr.name = t.name;
     for (const auto& p : t.partitions) {
-      if (seen[{t.name, p.partition_index}] > 1)
+      if (auto e = injected.error_for(t.name, p.partition_index))
+        tr.partitions.push_back(error_response(p.partition_index, static_cast<ErrorCode>(*e)));
+      else if (seen[{t.name, p.partition_index}] > 1)
         tr.partitions.push_back(error_response(p.partition_index, ErrorCode::InvalidRequest));
       else
         tr.partitions.push_back(

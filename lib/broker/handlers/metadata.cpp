@@ -2,6 +2,7 @@
 // null list, or an empty list at v0), creating unknown topics when the client allows it
 // (v4+ AllowAutoTopicCreation, implied before) and auto.create.topics.enable is on.
 #include "protocol/messages/metadata.hpp"
+#include "broker/faults/injected_errors.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/topic_name.hpp"
@@ -11,7 +12,7 @@ namespace {
 
 using protocol::MetadataResponse;
 
-MetadataResponse::MetadataResponseTopic describe(const Topic& t) {
+MetadataResponse::MetadataResponseTopic describe(const ClusterState& cluster, const Topic& t) {
   MetadataResponse::MetadataResponseTopic out;
   out.name = t.name;
   out.topic_id = t.id;
@@ -24,11 +25,40 @@ MetadataResponse::MetadataResponseTopic describe(const Topic& t) {
     mp.leader_id = p.leader;
     mp.leader_epoch = p.leader_epoch;
     mp.replica_nodes = p.replicas;
-    // Replicas share one log in this broker, so every replica is always in sync.
-    mp.isr_nodes = p.replicas;
+    // Replicas share one log in this broker, so every running replica is always in sync;
+    // a stopped one (Cluster::stop_node) is offline and out of the ISR, as in Kafka.
+    for (int32_t r : p.replicas)
+      (cluster.faults.stopped(r) ? mp.offline_replicas : mp.isr_nodes).push_back(r);
+    if (cluster.faults.stopped(p.leader)) {
+      // Kafka's answer for a partition whose leader is offline and not yet replaced.
+      mp.error_code = code(ErrorCode::LeaderNotAvailable);
+      mp.leader_id = -1;
+    }
     out.partitions.push_back(std::move(mp));
   }
   return out;
+}
+
+// Errors a test injected (Cluster::inject_errors): at topic level, listing no partitions,
+// or for the matching partitions, whose leader is then unknown for LEADER_NOT_AVAILABLE.
+void apply_injected_errors(ClusterState& cluster, MetadataResponse& resp) {
+  InjectedErrors::Named named;
+  for (const auto& t : resp.topics)
+    for (const auto& p : t.partitions) named.emplace_back(t.name.value_or(""), p.partition_index);
+  InjectedErrors injected(cluster, protocol::MetadataRequest::api_key, named);
+  for (auto& t : resp.topics) {
+    const std::string name = t.name.value_or("");
+    if (auto e = injected.topic_error_for(name)) {
+      t.error_code = *e;
+      t.partitions.clear();
+      continue;
+    }
+    for (auto& p : t.partitions)
+      if (auto e = injected.error_for(name, p.partition_index)) {
+        p.error_code = *e;
+        if (*e == code(ErrorCode::LeaderNotAvailable)) p.leader_id = -1;
+      }
+  }
 }
 
 void handle(HandlerContext& ctx) {
@@ -39,13 +69,16 @@ void handle(HandlerContext& ctx) {
 
   MetadataResponse resp;
   for (const NodeInfo& n : cluster.nodes)
-    resp.brokers.push_back({n.id, n.host, n.port, std::nullopt, {}});
+    // A stopped node (Cluster::stop_node) is not registered: not listed.
+    if (!cluster.faults.stopped(n.id))
+      resp.brokers.push_back({n.id, n.host, n.port, std::nullopt, {}});
   resp.cluster_id = cluster.topics->cluster_id();
   resp.controller_id = cluster.controller_id();
 
   bool all = !req->topics.has_value() || (v == 0 && req->topics->empty());
   if (all) {
-    for (const auto& [name, t] : cluster.topics->topics()) resp.topics.push_back(describe(t));
+    for (const auto& [name, t] : cluster.topics->topics())
+      resp.topics.push_back(describe(cluster, t));
   } else {
     bool may_create =
         (v < 4 || req->allow_auto_topic_creation) && cluster.config.auto_create_topics;
@@ -60,13 +93,13 @@ void handle(HandlerContext& ctx) {
           out.error_code = code(ErrorCode::UnknownTopicId);
           resp.topics.push_back(std::move(out));
         } else {
-          resp.topics.push_back(describe(*t));
+          resp.topics.push_back(describe(cluster, *t));
         }
         continue;
       }
       const std::string& name = *wanted.name;
       if (Topic* t = cluster.topics->find(name)) {
-        resp.topics.push_back(describe(*t));
+        resp.topics.push_back(describe(cluster, *t));
         continue;
       }
       if (invalid_topic_name_reason(name)) {
@@ -78,7 +111,7 @@ void handle(HandlerContext& ctx) {
         if (created) {
           cluster.log("auto-created topic " + name + " with " +
                       std::to_string((*created)->partitions.size()) + " partition(s)");
-          resp.topics.push_back(describe(**created));
+          resp.topics.push_back(describe(cluster, **created));
           continue;
         }
         // Creation is synchronous here, so the creating request already sees the topic
@@ -89,6 +122,7 @@ void handle(HandlerContext& ctx) {
       resp.topics.push_back(std::move(out));
     }
   }
+  apply_injected_errors(cluster, resp);
   ctx.responder.send(resp);
 }
 

@@ -3,6 +3,7 @@
 // (RecordBatch v2); v0-2 are advertised only so that librdkafka 2.0.2 enables compression
 // (protocol-facts §1.3) and are answered with UNSUPPORTED_VERSION, as Kafka 4 does.
 #include "protocol/messages/produce.hpp"
+#include "broker/faults/injected_errors.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/handlers/produce_validation.hpp"
@@ -80,17 +81,31 @@ PartitionResponse produce_partition(HandlerContext& ctx, const ProduceRequest& r
   return out;
 }
 
+// A partition failed on purpose (Cluster::inject_errors): nothing is appended.
+PartitionResponse injected_response(int32_t partition, int16_t error) {
+  PartitionResponse out;
+  out.index = partition;
+  out.error_code = error;
+  out.base_offset = -1;
+  return out;
+}
+
 void handle(HandlerContext& ctx) {
   auto req = ctx.request.decode<ProduceRequest>();
   if (!req) return ctx.responder.close("bad Produce request: " + req.error().message);
   ProduceResponse resp;
   bool any_error = false;
+  auto injected =
+      InjectedErrors::for_request(ctx.cluster, *req, ctx.request.version() >= kFirstTopicIdVersion);
   for (auto& topic : req->topic_data) {
     ProduceResponse::TopicProduceResponse tr;
     tr.name = topic.name;
     tr.topic_id = topic.topic_id;
     for (auto& data : topic.partition_data) {
-      tr.partition_responses.push_back(produce_partition(ctx, *req, topic, data));
+      if (auto e = injected.error_for(topic.name, topic.topic_id, data.index))
+        tr.partition_responses.push_back(injected_response(data.index, *e));
+      else
+        tr.partition_responses.push_back(produce_partition(ctx, *req, topic, data));
       any_error |= tr.partition_responses.back().error_code != 0;
     }
     resp.responses.push_back(std::move(tr));

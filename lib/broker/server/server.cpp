@@ -83,6 +83,12 @@ Result<uint16_t> Server::listen(const ListenerSpec& spec) {
 void Server::stop() {
   for (auto& fd : listeners_) cluster_.loop.remove_fd(fd.get());
   listeners_.clear();
+  close_sessions();
+}
+
+void Server::close_sessions() {
+  // Destroying a session closes its socket at once: the client sees EOF (or a reset when
+  // it had unread bytes in flight), as when a broker drops its connections.
   sessions_.clear();
 }
 
@@ -124,6 +130,15 @@ void Server::deliver(SessionId id, protocol::Bytes frame) {
 
 void Server::deliver(SessionId id, OutgoingFrame frame) {
   if (auto it = sessions_.find(id); it != sessions_.end()) it->second->respond(std::move(frame));
+}
+
+void Server::deliver_later(SessionId id, OutgoingFrame frame, std::chrono::milliseconds delay) {
+  // std::function needs a copyable callable; the frame may be large, so it is shared.
+  auto held = std::make_shared<OutgoingFrame>(std::move(frame));
+  std::weak_ptr<Server> self = weak_from_this();
+  cluster_.loop.add_timer(delay, [self, id, held] {
+    if (auto server = self.lock()) server->deliver(id, std::move(*held));
+  });
 }
 
 bool Server::zero_copy(SessionId id) const {

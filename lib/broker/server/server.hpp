@@ -3,6 +3,7 @@
 // Complete request frames go to the dispatcher; answers come back through Responders,
 // which hold a weak reference so an answer for a session (or server) that is gone is
 // dropped. Loop thread only.
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -28,9 +29,13 @@ class Server : public std::enable_shared_from_this<Server> {
   Result<uint16_t> listen(const ListenerSpec& spec);
   /// Closes listeners and every session.
   void stop();
+  /// Closes every client session; the listeners stay open.
+  void close_sessions();
 
   void deliver(SessionId id, protocol::Bytes frame);
   void deliver(SessionId id, OutgoingFrame frame);
+  /// deliver() after `delay`; dropped if the session is gone by then.
+  void deliver_later(SessionId id, OutgoingFrame frame, std::chrono::milliseconds delay);
   /// Whether the session's socket takes file parts by sendfile (a plaintext listener);
   /// false for an unknown session.
   bool zero_copy(SessionId id) const;

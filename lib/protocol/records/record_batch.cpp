@@ -76,4 +76,12 @@ void set_partition_leader_epoch(std::span<std::byte> batch, int32_t epoch) noexc
   store_be(batch.data() + L::partition_leader_epoch, epoch);
 }
 
+void set_producer_state(std::span<std::byte> batch, int64_t producer_id, int16_t producer_epoch,
+                        int32_t base_sequence) noexcept {
+  store_be(batch.data() + L::producer_id, producer_id);
+  store_be(batch.data() + L::producer_epoch, producer_epoch);
+  store_be(batch.data() + L::base_sequence, base_sequence);
+  store_be(batch.data() + L::crc, compute_batch_crc(batch));
+}
+
 }  // namespace kafkit::protocol

@@ -143,5 +143,10 @@ uint32_t compute_batch_crc(ByteView batch) noexcept;
 /// hold at least the 17 bytes up to the magic.
 void set_base_offset(std::span<std::byte> batch, int64_t base_offset) noexcept;
 void set_partition_leader_epoch(std::span<std::byte> batch, int32_t epoch) noexcept;
+/// Stamps a finished batch with its idempotent producer's id, epoch and first sequence
+/// (assigned when the producer first sends it, KIP-98) and rewrites the CRC they are
+/// covered by. `batch` is the whole batch.
+void set_producer_state(std::span<std::byte> batch, int64_t producer_id, int16_t producer_epoch,
+                        int32_t base_sequence) noexcept;
 
 }  // namespace kafkit::protocol

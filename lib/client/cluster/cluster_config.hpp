@@ -1,0 +1,33 @@
+#pragma once
+// ClusterConfig: what every client needs to reach a cluster — bootstrap servers,
+// connection and metadata settings.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "net/broker_connection.hpp"
+
+namespace kafkit::client {
+
+struct BootstrapServer {
+  std::string host;
+  std::uint16_t port = 9092;
+};
+
+struct ClusterConfig {
+  std::vector<BootstrapServer> bootstrap;
+  /// Per-connection settings (client.id, request.timeout.ms, reconnect backoff, ...).
+  net::BrokerConnectionConfig connection;
+  /// metadata.max.age.ms / topic.metadata.refresh.interval.ms: periodic refresh.
+  std::chrono::milliseconds metadata_max_age{300000};
+  /// retry.backoff.ms between metadata requests asked for by errors.
+  std::chrono::milliseconds metadata_retry_backoff{100};
+  /// allow.auto.create.topics: whether Metadata may create a topic it asks for.
+  bool allow_auto_create_topics = true;
+};
+
+/// Parses "host:port,host:port" (IPv6 as [::1]:9092); a missing port is 9092.
+Result<std::vector<BootstrapServer>> parse_bootstrap_servers(std::string_view value);
+
+}  // namespace kafkit::client

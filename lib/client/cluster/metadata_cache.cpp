@@ -1,0 +1,62 @@
+#include "client/cluster/metadata_cache.hpp"
+
+namespace kafkit::client {
+
+void MetadataCache::update(const protocol::MetadataResponse& response) {
+  brokers_.clear();
+  for (const auto& b : response.brokers)
+    brokers_[b.node_id] = BrokerAddress{b.host, static_cast<std::uint16_t>(b.port)};
+  for (const auto& t : response.topics) {
+    if (!t.name) continue;
+    TopicMetadata fresh;
+    fresh.error = t.error_code;
+    fresh.id = t.topic_id;
+    int32_t count = 0;
+    for (const auto& p : t.partitions) count = std::max(count, p.partition_index + 1);
+    fresh.partitions.resize(static_cast<size_t>(count), PartitionMetadata{-1, -1, 0});
+    for (const auto& p : t.partitions) {
+      if (p.partition_index < 0) continue;
+      fresh.partitions[static_cast<size_t>(p.partition_index)] =
+          PartitionMetadata{p.leader_id, p.leader_epoch, p.error_code};
+    }
+    auto it = topics_.find(*t.name);
+    if (it != topics_.end() && fresh.error == 0) {
+      const auto& old = it->second.partitions;
+      for (size_t i = 0; i < old.size() && i < fresh.partitions.size(); ++i) {
+        if (old[i].leader_epoch > fresh.partitions[i].leader_epoch &&
+            fresh.partitions[i].leader_epoch >= 0)
+          fresh.partitions[i] = old[i];
+      }
+    }
+    topics_[*t.name] = std::move(fresh);
+  }
+  ++version_;
+}
+
+void MetadataCache::invalidate_leader(std::string_view topic, std::int32_t partition) {
+  auto it = topics_.find(topic);
+  if (it == topics_.end() || partition < 0 ||
+      static_cast<size_t>(partition) >= it->second.partitions.size())
+    return;
+  it->second.partitions[static_cast<size_t>(partition)].leader = -1;
+}
+
+const TopicMetadata* MetadataCache::topic(std::string_view name) const {
+  auto it = topics_.find(name);
+  return it == topics_.end() ? nullptr : &it->second;
+}
+
+const BrokerAddress* MetadataCache::broker(std::int32_t id) const {
+  auto it = brokers_.find(id);
+  return it == brokers_.end() ? nullptr : &it->second;
+}
+
+std::int32_t MetadataCache::leader(std::string_view topic, std::int32_t partition) const {
+  const TopicMetadata* t = this->topic(topic);
+  if (t == nullptr || partition < 0 || static_cast<size_t>(partition) >= t->partitions.size())
+    return -1;
+  std::int32_t id = t->partitions[static_cast<size_t>(partition)].leader;
+  return broker(id) ? id : -1;
+}
+
+}  // namespace kafkit::client

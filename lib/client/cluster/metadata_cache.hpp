@@ -1,0 +1,55 @@
+#pragma once
+// MetadataCache: what the client last learned about brokers, topics and partition leaders.
+// Pure data (no I/O): MetadataUpdater fills it from Metadata responses, the producer and
+// consumer read it on the I/O thread.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/messages/metadata.hpp"
+
+namespace kafkit::client {
+
+struct PartitionMetadata {
+  std::int32_t leader = -1;
+  std::int32_t leader_epoch = -1;
+  std::int16_t error = 0;
+};
+
+struct TopicMetadata {
+  /// UNKNOWN_TOPIC_OR_PARTITION, TOPIC_AUTHORIZATION_FAILED, ... (0 = usable).
+  std::int16_t error = 0;
+  protocol::Uuid id;
+  std::vector<PartitionMetadata> partitions;
+};
+
+struct BrokerAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+class MetadataCache {
+ public:
+  /// Replaces what `response` covers: every broker, and each topic it lists. A partition
+  /// whose leader epoch went backwards keeps the newer entry (KIP-320: a stale broker's
+  /// answer must not undo a leader change already seen).
+  void update(const protocol::MetadataResponse& response);
+  /// Marks a partition's leader unknown until the next update (after NOT_LEADER_OR_FOLLOWER).
+  void invalidate_leader(std::string_view topic, std::int32_t partition);
+
+  const TopicMetadata* topic(std::string_view name) const;
+  const BrokerAddress* broker(std::int32_t id) const;
+  const std::map<std::int32_t, BrokerAddress>& brokers() const noexcept { return brokers_; }
+  /// Leader of a partition, or -1 when unknown, leaderless or the broker is not listed.
+  std::int32_t leader(std::string_view topic, std::int32_t partition) const;
+  std::uint64_t version() const noexcept { return version_; }
+
+ private:
+  std::map<std::int32_t, BrokerAddress> brokers_;
+  std::map<std::string, TopicMetadata, std::less<>> topics_;
+  std::uint64_t version_ = 0;
+};
+
+}  // namespace kafkit::client

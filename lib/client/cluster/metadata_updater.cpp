@@ -1,0 +1,95 @@
+#include "client/cluster/metadata_updater.hpp"
+
+namespace kafkit::client {
+
+MetadataUpdater::MetadataUpdater(net::EventLoop& loop, net::ConnectionPool& pool,
+                                 const ClusterConfig& config, Listener listener)
+    : loop_(loop),
+      pool_(pool),
+      config_(config),
+      listener_(std::move(listener)),
+      self_(std::make_shared<MetadataUpdater*>(this)) {
+  schedule(config_.metadata_max_age);
+}
+
+MetadataUpdater::~MetadataUpdater() {
+  stop();
+}
+
+void MetadataUpdater::stop() {
+  stopped_ = true;
+  if (timer_ != 0) loop_.cancel_timer(timer_);
+  timer_ = 0;
+  *self_ = nullptr;
+}
+
+void MetadataUpdater::add_topic(const std::string& topic) {
+  if (topics_.insert(topic).second) request_update();
+}
+
+void MetadataUpdater::request_update() {
+  if (stopped_) return;
+  if (in_flight_) {
+    wanted_ = true;
+    return;
+  }
+  auto earliest = last_sent_ + config_.metadata_retry_backoff;
+  auto now = net::Clock::now();
+  schedule(earliest > now ? std::chrono::ceil<std::chrono::milliseconds>(earliest - now)
+                          : std::chrono::milliseconds(0));
+}
+
+void MetadataUpdater::schedule(std::chrono::milliseconds delay) {
+  auto due = net::Clock::now() + delay;
+  if (timer_ != 0) {
+    if (timer_due_ <= due) return;
+    loop_.cancel_timer(timer_);
+  }
+  timer_due_ = due;
+  timer_ = loop_.add_timer(delay, [this] {
+    timer_ = 0;
+    send_now();
+  });
+}
+
+void MetadataUpdater::send_now() {
+  if (stopped_ || in_flight_) return;
+  net::BrokerConnection* conn = pool_.any();
+  if (conn == nullptr) return;
+  protocol::MetadataRequest req;
+  req.topics.emplace();
+  for (const auto& t : topics_) {
+    protocol::MetadataRequest::MetadataRequestTopic rt;
+    rt.name = t;
+    req.topics->push_back(std::move(rt));
+  }
+  req.allow_auto_topic_creation = config_.allow_auto_create_topics;
+  in_flight_ = true;
+  wanted_ = false;
+  last_sent_ = net::Clock::now();
+  std::weak_ptr<MetadataUpdater*> weak = self_;
+  std::uint64_t token = token_;
+  conn->send(std::move(req), [weak, token](Result<protocol::MetadataResponse> r) {
+    auto self = weak.lock();
+    if (self && *self) (*self)->on_response(token, std::move(r));
+  });
+}
+
+void MetadataUpdater::on_response(std::uint64_t token, Result<protocol::MetadataResponse> r) {
+  if (stopped_ || token != token_) return;
+  in_flight_ = false;
+  if (!r.ok()) {
+    // Another broker may answer; the pool rotates when this one is not ready.
+    schedule(config_.metadata_retry_backoff);
+    if (listener_) listener_(&r.error());
+    return;
+  }
+  cache_.update(*r);
+  for (const auto& [id, address] : cache_.brokers())
+    pool_.set_node_address(id, address.host, address.port);
+  schedule(config_.metadata_max_age);
+  if (wanted_) request_update();
+  if (listener_) listener_(nullptr);
+}
+
+}  // namespace kafkit::client

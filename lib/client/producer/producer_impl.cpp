@@ -1,0 +1,191 @@
+#include "client/producer/producer_impl.hpp"
+
+#include <stdexcept>
+
+#include "client/partitioner/partitioner_factory.hpp"
+#include "common/wall_clock.hpp"
+
+namespace kafkit::client {
+namespace {
+
+std::unique_ptr<Partitioner> build_partitioner(const ProducerConfig& config,
+                                               const ProducerCallbacks& callbacks) {
+  PartitionerConfig pc = config.partitioner;
+  if (callbacks.partitioner) {
+    pc.user = [user = callbacks.partitioner](const PartitionContext& ctx) {
+      std::optional<std::string_view> key;
+      if (ctx.key)
+        key = std::string_view(reinterpret_cast<const char*>(ctx.key->data()), ctx.key->size());
+      return user(ctx.topic, key, ctx.partition_count);
+    };
+  }
+  auto p = make_partitioner(pc);
+  if (!p) throw std::invalid_argument(p.error().message);
+  return std::move(p.value());
+}
+
+AccumulatorConfig accumulator_config(const ProducerConfig& c) {
+  AccumulatorConfig a;
+  a.batch_size = c.batch_size;
+  a.batch_num_messages = c.batch_num_messages;
+  a.linger = c.linger;
+  a.max_messages = c.max_messages;
+  a.max_bytes = c.max_bytes;
+  a.max_request_size = c.max_request_size;
+  a.batch_options.codec = c.codec;
+  a.batch_options.compress.level = c.compression_level < 0 ? 0 : c.compression_level;
+  return a;
+}
+
+}  // namespace
+
+ProducerImpl::ProducerImpl(ProducerConfig config, ProducerCallbacks callbacks)
+    : config_(std::move(config)),
+      callbacks_(std::move(callbacks)),
+      accumulator_(accumulator_config(config_), build_partitioner(config_, callbacks_)) {
+  auto loop = net::EventLoop::create();
+  if (!loop)
+    throw std::runtime_error("cannot create the producer's event loop: " + loop.error().message);
+  loop_ = std::move(loop.value());
+  // Built before the thread starts: the loop may be used freely while nobody runs it.
+  sender_ = std::make_unique<Sender>(*loop_, config_, accumulator_, deliveries_);
+  io_thread_ = std::thread([this] { loop_->run(); });
+}
+
+ProducerImpl::~ProducerImpl() {
+  (void)close(config_.delivery_timeout.count() > 0 ? config_.delivery_timeout
+                                                   : std::chrono::milliseconds(120000));
+}
+
+Result<void> ProducerImpl::append(const ProducerRecord& record, DeliveryCallback* callback,
+                                  SteadyClock::time_point deadline) {
+  bool asked_for_topic = false;
+  for (;;) {
+    if (closed_.load(std::memory_order_acquire))
+      return Error{errc::closed, "the producer is closed"};
+    auto now = SteadyClock::now();
+    auto r = accumulator_.append(record, callback, wall_clock_ms(), now);
+    switch (r.status) {
+      case RecordAccumulator::Status::appended:
+        if (r.wake) sender_->wake();
+        return {};
+      case RecordAccumulator::Status::failed:
+        return *r.error;
+      case RecordAccumulator::Status::unknown_topic: {
+        if (!asked_for_topic) sender_->add_topic(std::string(record.topic));
+        asked_for_topic = true;
+        auto waited = accumulator_.wait_for_topic(record.topic, deadline);
+        if (!waited) return waited.error();
+        break;
+      }
+      case RecordAccumulator::Status::buffer_full: {
+        if (now >= deadline)
+          return Error{errc::queue_full,
+                       "the producer's buffer is full (queue.buffering.max.messages=" +
+                           std::to_string(config_.max_messages) + ", buffer bytes " +
+                           std::to_string(config_.max_bytes) +
+                           ") after max.block.ms=" + std::to_string(config_.max_block.count()) +
+                           "; call poll() to serve delivery reports"};
+        sender_->wake();
+        // Space comes back as reports are served, so serve them while waiting.
+        serve(std::min(std::chrono::ceil<std::chrono::milliseconds>(deadline - now),
+                       std::chrono::milliseconds(10)));
+        break;
+      }
+    }
+  }
+}
+
+Result<void> ProducerImpl::send(const ProducerRecord& record, DeliveryCallback* callback) {
+  return append(record, callback, SteadyClock::now() + config_.max_block);
+}
+
+BatchSendResult ProducerImpl::send_batch(std::span<const ProducerRecord> records) {
+  BatchSendResult out;
+  auto deadline = SteadyClock::now() + config_.max_block;
+  for (const ProducerRecord& r : records) {
+    auto sent = append(r, nullptr, deadline);
+    if (!sent) {
+      out.error = sent.error();
+      return out;
+    }
+    ++out.accepted;
+  }
+  return out;
+}
+
+int ProducerImpl::serve(std::chrono::milliseconds timeout) {
+  std::lock_guard serving(serve_mutex_);
+  std::vector<CompletedBatch> batches;
+  std::vector<Error> errors;
+  deliveries_.take(timeout, batches, errors);
+  for (const Error& e : errors)
+    if (callbacks_.on_error) callbacks_.on_error(e);
+  int served = 0;
+  for (CompletedBatch& done : batches) {
+    ProducerBatch& b = *done.batch;
+    DeliveryReport report;
+    report.topic = b.topic;
+    report.partition = b.partition;
+    report.error = done.error;
+    report.persistence = done.persistence;
+    auto cb = b.callbacks.begin();
+    for (std::size_t i = 0; i < b.records.size(); ++i) {
+      report.offset = done.base_offset >= 0 ? done.base_offset + static_cast<std::int64_t>(i) : -1;
+      report.timestamp = done.log_append_time >= 0 ? done.log_append_time : b.records[i].timestamp;
+      report.opaque = b.records[i].opaque;
+      if (cb != b.callbacks.end() && cb->first == i) {
+        cb->second(report);
+        ++cb;
+      } else if (callbacks_.on_delivery) {
+        callbacks_.on_delivery(report);
+      }
+      ++served;
+    }
+    accumulator_.release_records(b.records.size());
+  }
+  return served;
+}
+
+int ProducerImpl::poll(std::chrono::milliseconds timeout) {
+  return serve(timeout);
+}
+
+Result<void> ProducerImpl::flush(std::chrono::milliseconds timeout) {
+  auto deadline = SteadyClock::now() + timeout;
+  sender_->set_flushing(true);
+  Result<void> result;
+  for (;;) {
+    serve(std::chrono::milliseconds(0));
+    if (pending() == 0) break;
+    auto now = SteadyClock::now();
+    if (now >= deadline) {
+      result = Error{errc::timed_out, "flush: " + std::to_string(pending()) +
+                                          " record(s) still without a delivery report after " +
+                                          std::to_string(timeout.count()) + " ms"};
+      break;
+    }
+    serve(std::min(std::chrono::ceil<std::chrono::milliseconds>(deadline - now),
+                   std::chrono::milliseconds(100)));
+  }
+  sender_->set_flushing(false);
+  return result;
+}
+
+Result<void> ProducerImpl::close(std::chrono::milliseconds timeout) {
+  std::lock_guard lock(close_mutex_);
+  if (!io_thread_.joinable()) return {};
+  Result<void> flushed = flush(timeout);
+  closed_.store(true, std::memory_order_release);
+  Error why{errc::closed, "the producer was closed before the record was delivered"};
+  loop_->post([this, why] {
+    sender_->shut_down(why);
+    loop_->stop();
+  });
+  io_thread_.join();
+  sender_.reset();  // no thread runs the loop now
+  serve(std::chrono::milliseconds(0));
+  return flushed;
+}
+
+}  // namespace kafkit::client

@@ -1,0 +1,50 @@
+#pragma once
+// ProducerImpl: the parts of a Producer and the thread that runs its I/O half.
+//
+// Application threads append to the accumulator and serve delivery reports; the I/O thread
+// runs the event loop with the Sender. They meet in the accumulator (records in), the
+// delivery queue (reports out) and EventLoop::post (wake-ups).
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "client/producer/delivery_queue.hpp"
+#include "client/producer/producer_config.hpp"
+#include "client/producer/record_accumulator.hpp"
+#include "client/producer/sender.hpp"
+#include "kafkit/producer.hpp"
+#include "net/event_loop.hpp"
+
+namespace kafkit::client {
+
+class ProducerImpl {
+ public:
+  ProducerImpl(ProducerConfig config, ProducerCallbacks callbacks);
+  ~ProducerImpl();
+
+  Result<void> send(const ProducerRecord& record, DeliveryCallback* callback);
+  BatchSendResult send_batch(std::span<const ProducerRecord> records);
+  int poll(std::chrono::milliseconds timeout);
+  Result<void> flush(std::chrono::milliseconds timeout);
+  Result<void> close(std::chrono::milliseconds timeout);
+  std::size_t pending() const { return accumulator_.buffered_records(); }
+
+ private:
+  Result<void> append(const ProducerRecord& record, DeliveryCallback* callback,
+                      SteadyClock::time_point deadline);
+  int serve(std::chrono::milliseconds timeout);
+
+  ProducerConfig config_;
+  ProducerCallbacks callbacks_;
+  RecordAccumulator accumulator_;
+  DeliveryQueue deliveries_;
+  std::unique_ptr<net::EventLoop> loop_;
+  std::unique_ptr<Sender> sender_;  /// @thread io (created and destroyed there too)
+  std::thread io_thread_;
+  std::mutex serve_mutex_;  // one thread serves reports at a time: per-partition order
+  std::atomic<bool> closed_{false};
+  std::mutex close_mutex_;
+};
+
+}  // namespace kafkit::client

@@ -1,0 +1,541 @@
+#include "client/producer/sender.hpp"
+
+#include <algorithm>
+
+#include "net/net_errors.hpp"
+#include "net/typed_request.hpp"
+#include "protocol/messages/error_codes.hpp"
+#include "protocol/messages/init_producer_id.hpp"
+#include "protocol/records/record_batch.hpp"
+
+namespace kafkit::client {
+namespace {
+
+using protocol::ErrorCode;
+
+constexpr int code(ErrorCode c) {
+  return static_cast<int>(c);
+}
+
+// v13 names topics by id only; v3-12 carry names, which is all the producer needs.
+constexpr std::int16_t kMaxProduceVersion = 12;
+constexpr std::int16_t kMinProduceVersion = 3;
+// KIP-98: the broker keeps the last 5 batches per producer, so more in flight per
+// partition could not be deduplicated.
+constexpr int kMaxInFlightPerPartitionIdempotent = 5;
+
+bool refreshes_metadata(int error) {
+  switch (error) {
+    case code(ErrorCode::NotLeaderOrFollower):
+    case code(ErrorCode::LeaderNotAvailable):
+    case code(ErrorCode::UnknownTopicOrPartition):
+    case code(ErrorCode::FencedLeaderEpoch):
+    case code(ErrorCode::UnknownLeaderEpoch):
+    case code(ErrorCode::KafkaStorageError):
+      return true;
+    default:
+      return error <= net::errc::connection_refused && error >= net::errc::queue_full;
+  }
+}
+
+std::string where(const ProducerBatch& b) {
+  return b.topic + " [" + std::to_string(b.partition) + "]";
+}
+
+}  // namespace
+
+Sender::Sender(net::EventLoop& loop, const ProducerConfig& config, RecordAccumulator& accumulator,
+               DeliveryQueue& deliveries)
+    : loop_(loop),
+      config_(config),
+      accumulator_(accumulator),
+      deliveries_(deliveries),
+      pool_(loop, config.cluster.connection,
+            [this](std::int32_t, net::BrokerConnection::State state, const Error*) {
+              if (state == net::BrokerConnection::State::ready) wake();
+            }),
+      metadata_(loop, pool_, config.cluster, [this](const Error* e) { on_metadata(e); }),
+      self_(std::make_shared<Sender*>(this)) {
+  for (const auto& b : config_.cluster.bootstrap) pool_.add_bootstrap(b.host, b.port);
+  metadata_.request_update();
+}
+
+Sender::~Sender() {
+  *self_ = nullptr;
+  if (timer_ != 0) loop_.cancel_timer(timer_);
+}
+
+void Sender::wake() {
+  if (wake_pending_.exchange(true, std::memory_order_acq_rel)) return;
+  std::weak_ptr<Sender*> weak = self_;
+  loop_.post([weak] {
+    auto self = weak.lock();
+    if (!self || !*self) return;
+    (*self)->wake_pending_.store(false, std::memory_order_release);
+    (*self)->run();
+  });
+}
+
+void Sender::set_flushing(bool on) {
+  flushing_.fetch_add(on ? 1 : -1, std::memory_order_acq_rel);
+  if (on) wake();
+}
+
+void Sender::add_topic(std::string topic) {
+  std::weak_ptr<Sender*> weak = self_;
+  loop_.post([weak, topic = std::move(topic)] {
+    auto self = weak.lock();
+    if (self && *self) (*self)->metadata_.add_topic(topic);
+  });
+}
+
+void Sender::schedule(SteadyClock::time_point when) {
+  if (shut_down_) return;
+  if (timer_ != 0) {
+    if (timer_due_ <= when) return;
+    loop_.cancel_timer(timer_);
+  }
+  timer_due_ = when;
+  auto delay = std::chrono::ceil<std::chrono::milliseconds>(when - SteadyClock::now());
+  timer_ = loop_.add_timer(std::max(delay, std::chrono::milliseconds(0)), [this] {
+    timer_ = 0;
+    run();
+  });
+}
+
+void Sender::on_metadata(const Error* error) {
+  if (error != nullptr) return;
+  const MetadataCache& cache = metadata_.cache();
+  bool missing = false;
+  for (const std::string& name : accumulator_.topics()) {
+    const TopicMetadata* t = cache.topic(name);
+    if (t == nullptr) {
+      metadata_.add_topic(name);
+      missing = true;
+      continue;
+    }
+    if (t->error == code(ErrorCode::TopicAuthorizationFailed) ||
+        t->error == code(ErrorCode::InvalidTopicException)) {
+      accumulator_.set_topic_error(
+          name,
+          Error{t->error, "topic " + name + ": " + std::string(protocol::error_name(t->error))});
+      continue;
+    }
+    if (t->error != 0 || t->partitions.empty()) {
+      missing = true;  // being created, or not (yet) there: ask again
+      continue;
+    }
+    std::vector<std::int32_t> available;
+    for (size_t p = 0; p < t->partitions.size(); ++p)
+      if (cache.leader(name, static_cast<std::int32_t>(p)) >= 0)
+        available.push_back(static_cast<std::int32_t>(p));
+    if (available.size() != t->partitions.size()) missing = true;
+    accumulator_.set_topic(name, static_cast<std::int32_t>(t->partitions.size()),
+                           std::move(available));
+  }
+  if (missing) metadata_.request_update();
+  run();
+}
+
+Sender::PartitionQueue& Sender::queue_for(const std::string& topic, std::int32_t partition) {
+  auto [it, inserted] = queues_.try_emplace({topic, partition});
+  if (inserted) {
+    it->second.topic = topic;
+    it->second.partition = partition;
+  }
+  return it->second;
+}
+
+void Sender::run() {
+  if (shut_down_) return;
+  if (fatal_) {
+    fail_everything(*fatal_);
+    return;
+  }
+  auto now = SteadyClock::now();
+  std::vector<BatchPtr> ready;
+  auto linger_due =
+      accumulator_.take_ready(now, flushing_.load(std::memory_order_acquire) > 0, ready);
+  for (BatchPtr& b : ready) {
+    PartitionQueue& q = queue_for(b->topic, b->partition);
+    q.queue.push_back(std::move(b));
+  }
+  expire(now);
+  maybe_init_producer_id();
+  // Each pass sends at most one request per broker and one batch per partition; more
+  // passes fill the in-flight window.
+  for (int pass = 0; pass < config_.max_in_flight && send_ready(now); ++pass) {
+  }
+
+  // Wake again for the next linger end, retry backoff or delivery deadline.
+  std::optional<SteadyClock::time_point> next = linger_due;
+  auto consider = [&](SteadyClock::time_point t) {
+    if (!next || t < *next) next = t;
+  };
+  for (auto& [key, q] : queues_) {
+    if (q.queue.empty()) continue;
+    const ProducerBatch& front = *q.queue.front();
+    if (front.retry_at > now) consider(front.retry_at);
+    if (config_.delivery_timeout.count() > 0) consider(front.created + config_.delivery_timeout);
+  }
+  if (producer_id_retry_at_ > now) consider(producer_id_retry_at_);
+  if (next) schedule(*next);
+}
+
+void Sender::expire(SteadyClock::time_point now) {
+  if (config_.delivery_timeout.count() == 0) return;
+  for (auto& [key, q] : queues_) {
+    // Batches of a partition age in order; in-flight ones are judged when answered.
+    while (!q.queue.empty() && q.queue.front()->created + config_.delivery_timeout <= now) {
+      BatchPtr b = std::move(q.queue.front());
+      q.queue.pop_front();
+      Persistence p = b->sent ? Persistence::possibly_persisted : Persistence::not_persisted;
+      if (b->base_sequence >= 0) idempotence_.request_bump();
+      Error e{errc::message_timed_out, "delivery.timeout.ms (" +
+                                           std::to_string(config_.delivery_timeout.count()) +
+                                           " ms) passed for " + std::to_string(b->records.size()) +
+                                           " record(s) to " + where(*b) +
+                                           (b->sent ? " after sending; they may have been written"
+                                                    : " before they could be sent")};
+      complete(&q, std::move(b), e, -1, -1, p);
+    }
+  }
+}
+
+void Sender::maybe_init_producer_id() {
+  if (!config_.idempotence || producer_id_in_flight_) return;
+  bool bump = idempotence_.has_producer_id() && idempotence_.bump_needed();
+  if (idempotence_.has_producer_id() && !bump) return;
+  if (bump && !in_flight_.empty()) return;  // wait until every answer is in
+  if (SteadyClock::now() < producer_id_retry_at_) return;
+  net::BrokerConnection* conn = pool_.any();
+  if (conn == nullptr) return;
+  protocol::InitProducerIdRequest req;
+  req.transactional_id = std::nullopt;
+  req.transaction_timeout_ms = INT32_MAX;
+  if (bump) {
+    req.producer_id = idempotence_.producer_id();
+    req.producer_epoch = idempotence_.producer_epoch();
+  }
+  producer_id_in_flight_ = true;
+  std::weak_ptr<Sender*> weak = self_;
+  conn->send(std::move(req), [weak, bump](Result<protocol::InitProducerIdResponse> r) {
+    auto self = weak.lock();
+    if (self && *self) (*self)->on_producer_id(std::move(r), bump);
+  });
+}
+
+void Sender::on_producer_id(Result<protocol::InitProducerIdResponse> r, bool bump) {
+  producer_id_in_flight_ = false;
+  if (shut_down_) return;
+  std::optional<Error> error;
+  if (!r.ok()) {
+    error = r.error();
+  } else if (r->error_code != 0) {
+    error =
+        Error{r->error_code, "InitProducerId: " + std::string(protocol::error_name(r->error_code))};
+  }
+  if (error && !bump && error->code == code(ErrorCode::UnsupportedVersion)) {
+    // The cluster has no idempotent producer support. Asked for explicitly, that is fatal
+    // for every record; as a default it yields, as a Java client's default does for a
+    // broker that cannot do it.
+    if (config_.idempotence_explicit) {
+      Error fatal{errc::fatal,
+                  "enable.idempotence=true but the cluster does not support "
+                  "InitProducerId: " +
+                      error->message};
+      deliveries_.push_error(fatal);
+      fatal_ = fatal;
+      run();
+      return;
+    }
+    config_.idempotence = false;
+    deliveries_.push_error(Error{error->code,
+                                 "the cluster does not support idempotent "
+                                 "producers; continuing without idempotence"});
+    run();
+    return;
+  }
+  if (error) {
+    // A broker without KIP-360 bumping: start over with a fresh producer id.
+    if (bump && r.ok() &&
+        (r->error_code == code(ErrorCode::UnsupportedVersion) ||
+         r->error_code == code(ErrorCode::InvalidProducerEpoch) ||
+         r->error_code == code(ErrorCode::ProducerFenced))) {
+      idempotence_.set_producer(-1, -1);
+    }
+    producer_id_retry_at_ = SteadyClock::now() + config_.retry_backoff;
+    if (error->code == code(ErrorCode::ClusterAuthorizationFailed))
+      deliveries_.push_error(Error{errc::fatal, "idempotent producer: " + error->message});
+    schedule(producer_id_retry_at_);
+    return;
+  }
+  idempotence_.set_producer(r->producer_id, r->producer_epoch);
+  idempotence_.bump_done();
+  renumber_unsent();
+  run();
+}
+
+void Sender::renumber_unsent() {
+  // New identity or epoch: sequences restart at 0, so batches that already carry one get
+  // the next under the new epoch, in partition order.
+  for (auto& [key, q] : queues_) {
+    for (BatchPtr& b : q.queue) {
+      if (b->base_sequence < 0) continue;
+      b->base_sequence =
+          idempotence_.assign(b->topic, b->partition, static_cast<std::int32_t>(b->records.size()));
+      b->producer_id = idempotence_.producer_id();
+      b->producer_epoch = idempotence_.producer_epoch();
+      auto copy = std::make_shared<protocol::Bytes>(*b->payload);
+      protocol::set_producer_state(*copy, b->producer_id, b->producer_epoch, b->base_sequence);
+      b->payload = std::move(copy);
+    }
+  }
+}
+
+bool Sender::prepare(PartitionQueue& q, ProducerBatch& b) {
+  if (!b.payload) {
+    auto finished = b.builder.finish();
+    if (!finished.ok()) {
+      BatchPtr batch = std::move(q.queue.front());
+      q.queue.pop_front();
+      complete(&q, std::move(batch),
+               Error{finished.error().code,
+                     "cannot build the batch for " + where(b) + ": " + finished.error().message},
+               -1, -1, Persistence::not_persisted);
+      return false;
+    }
+    b.payload = std::make_shared<protocol::Bytes>(std::move(finished.value()));
+  }
+  if (config_.idempotence && b.base_sequence < 0) {
+    b.producer_id = idempotence_.producer_id();
+    b.producer_epoch = idempotence_.producer_epoch();
+    b.base_sequence =
+        idempotence_.assign(b.topic, b.partition, static_cast<std::int32_t>(b.records.size()));
+    auto stamped = std::make_shared<protocol::Bytes>(*b.payload);
+    protocol::set_producer_state(*stamped, b.producer_id, b.producer_epoch, b.base_sequence);
+    b.payload = std::move(stamped);
+  }
+  return true;
+}
+
+bool Sender::send_ready(SteadyClock::time_point now) {
+  if (config_.idempotence &&
+      (!idempotence_.has_producer_id() || idempotence_.bump_needed() || producer_id_in_flight_))
+    return false;
+  std::map<std::int32_t, std::vector<std::pair<PartitionQueue*, BatchPtr>>> by_node;
+  std::map<std::int32_t, std::size_t> request_bytes;
+  bool need_metadata = false;
+  for (auto& [key, q] : queues_) {
+    if (q.queue.empty()) continue;
+    if (q.retrying) {
+      if (q.in_flight > 0) continue;
+      q.retrying = false;
+    }
+    if (config_.idempotence && q.in_flight >= kMaxInFlightPerPartitionIdempotent) continue;
+    if (q.queue.front()->retry_at > now) continue;
+    std::int32_t leader = metadata_.cache().leader(q.topic, q.partition);
+    if (leader < 0) {
+      need_metadata = true;
+      continue;
+    }
+    net::BrokerConnection* conn = pool_.node(leader);
+    if (conn == nullptr) {
+      need_metadata = true;
+      continue;
+    }
+    if (conn->state() != net::BrokerConnection::State::ready) continue;
+    if (by_node.count(leader) == 0 && node_in_flight_[leader] >= config_.max_in_flight) continue;
+    if (!prepare(q, *q.queue.front())) continue;
+    std::size_t size = q.queue.front()->payload->size();
+    std::size_t& bytes = request_bytes[leader];
+    if (bytes != 0 && bytes + size > config_.max_request_size) continue;  // next request
+    bytes += size;
+    by_node[leader].emplace_back(&q, std::move(q.queue.front()));
+    q.queue.pop_front();
+  }
+  for (auto& [node, batches] : by_node) send_request(node, std::move(batches));
+  if (need_metadata) metadata_.request_update();
+  return !by_node.empty();
+}
+
+void Sender::send_request(std::int32_t node,
+                          std::vector<std::pair<PartitionQueue*, BatchPtr>> batches) {
+  protocol::ProduceRequest req;
+  req.acks = config_.acks;
+  req.timeout_ms = static_cast<std::int32_t>(config_.request_timeout.count());
+  for (auto& [q, b] : batches) {
+    ++q->in_flight;
+    b->sent = true;
+    ++b->attempts;
+    auto it = std::find_if(req.topic_data.begin(), req.topic_data.end(),
+                           [&](const auto& t) { return t.name == b->topic; });
+    if (it == req.topic_data.end()) {
+      req.topic_data.emplace_back();
+      it = std::prev(req.topic_data.end());
+      it->name = b->topic;
+    }
+    protocol::ProduceRequest::PartitionProduceData pd;
+    pd.index = b->partition;
+    pd.records = *b->payload;
+    it->partition_data.push_back(std::move(pd));
+  }
+  std::uint64_t id = next_request_id_++;
+  ++node_in_flight_[node];
+  in_flight_[id] = InFlight{node, std::move(batches)};
+  std::weak_ptr<Sender*> weak = self_;
+  auto request = net::make_request(std::move(req), [weak, id](Result<protocol::ProduceResponse> r) {
+    auto self = weak.lock();
+    if (self && *self) (*self)->on_response(id, std::move(r));
+  });
+  request.versions = net::VersionRange{kMinProduceVersion, kMaxProduceVersion};
+  pool_.node(node)->submit(std::move(request));
+}
+
+void Sender::on_response(std::uint64_t id, Result<protocol::ProduceResponse> r) {
+  auto it = in_flight_.find(id);
+  if (it == in_flight_.end()) return;  // failed already (shut down)
+  InFlight flight = std::move(it->second);
+  in_flight_.erase(it);
+  --node_in_flight_[flight.node];
+  for (auto& [q, b] : flight.batches) --q->in_flight;
+
+  if (!r.ok()) {
+    for (auto& [q, b] : flight.batches)
+      handle_partition(*q, std::move(b), r.error().code, r.error().message, -1, -1, true);
+  } else if (config_.acks == 0) {
+    for (auto& [q, b] : flight.batches)
+      complete(q, std::move(b), std::nullopt, -1, -1, Persistence::persisted);
+  } else {
+    for (auto& [q, b] : flight.batches) {
+      const protocol::ProduceResponse::PartitionProduceResponse* found = nullptr;
+      for (const auto& t : r->responses) {
+        if (t.name != b->topic) continue;
+        for (const auto& p : t.partition_responses)
+          if (p.index == b->partition) found = &p;
+      }
+      if (found == nullptr) {
+        handle_partition(*q, std::move(b), net::errc::protocol_error,
+                         "the Produce response does not mention the partition", -1, -1, true);
+        continue;
+      }
+      std::string message = found->error_message.value_or("");
+      handle_partition(*q, std::move(b), found->error_code, message, found->base_offset,
+                       found->log_append_time_ms, false);
+    }
+  }
+  run();
+}
+
+void Sender::handle_partition(PartitionQueue& q, BatchPtr b, int error_code,
+                              const std::string& message, std::int64_t base_offset,
+                              std::int64_t log_append_time, bool transport_error) {
+  if (error_code == 0) {
+    complete(&q, std::move(b), std::nullopt, base_offset, log_append_time, Persistence::persisted);
+    return;
+  }
+  if (error_code == code(ErrorCode::DuplicateSequenceNumber)) {
+    // KIP-98: the broker already has this batch; it is delivered.
+    complete(&q, std::move(b), std::nullopt, -1, -1, Persistence::persisted);
+    return;
+  }
+  std::string text =
+      transport_error ? message
+                      : std::string(protocol::error_name(static_cast<std::int16_t>(error_code))) +
+                            (message.empty() ? "" : ": " + message);
+  Error error{error_code, "produce to " + where(*b) + " failed: " + text};
+  if (refreshes_metadata(error_code) || transport_error) {
+    metadata_.cache().invalidate_leader(b->topic, b->partition);
+    metadata_.request_update();
+  }
+  bool sequence_error = error_code == code(ErrorCode::OutOfOrderSequenceNumber) ||
+                        error_code == code(ErrorCode::UnknownProducerId) ||
+                        error_code == code(ErrorCode::InvalidProducerEpoch) ||
+                        error_code == code(ErrorCode::ProducerFenced);
+  if (config_.idempotence && sequence_error) {
+    // Out of order behind a batch of ours that is being retried: resend in order. Any
+    // other sequence complaint means the broker's state and ours differ; a new epoch
+    // restarts the sequences.
+    if (!(error_code == code(ErrorCode::OutOfOrderSequenceNumber) && q.retrying))
+      idempotence_.request_bump();
+    retry(q, std::move(b), error, true);
+    return;
+  }
+  bool retriable = transport_error ? error_code != code(ErrorCode::UnsupportedVersion)
+                                   : protocol::is_retriable(static_cast<std::int16_t>(error_code));
+  if (retriable) {
+    retry(q, std::move(b), error,
+          transport_error || error_code == code(ErrorCode::RequestTimedOut));
+    return;
+  }
+  // Refused for good: the records are not in the log, and with idempotence the partition
+  // now has a gap in its sequences.
+  if (b->base_sequence >= 0) idempotence_.request_bump();
+  complete(&q, std::move(b), error, -1, -1, Persistence::not_persisted);
+}
+
+void Sender::retry(PartitionQueue& q, BatchPtr b, const Error& error, bool possibly_persisted) {
+  auto now = SteadyClock::now();
+  bool expired =
+      config_.delivery_timeout.count() > 0 && b->created + config_.delivery_timeout <= now;
+  if (expired || b->attempts > config_.retries) {
+    if (b->base_sequence >= 0) idempotence_.request_bump();
+    Error final_error = error;
+    final_error.message += expired ? " (delivery.timeout.ms passed)" : " (retries exhausted)";
+    complete(&q, std::move(b), final_error, -1, -1,
+             possibly_persisted ? Persistence::possibly_persisted : Persistence::not_persisted);
+    return;
+  }
+  auto backoff = config_.retry_backoff * (1 << std::min(b->attempts - 1, 10));
+  b->retry_at = now + std::min<std::chrono::milliseconds>(backoff, config_.retry_backoff_max);
+  q.retrying = true;
+  // Back in sequence order (unsequenced batches keep send order: they were at the front).
+  auto pos = q.queue.begin();
+  if (b->base_sequence >= 0)
+    while (pos != q.queue.end() && (*pos)->base_sequence >= 0 &&
+           (*pos)->base_sequence < b->base_sequence)
+      ++pos;
+  q.queue.insert(pos, std::move(b));
+}
+
+void Sender::complete(PartitionQueue* q, BatchPtr b, std::optional<Error> error,
+                      std::int64_t base_offset, std::int64_t log_append_time,
+                      Persistence persistence) {
+  (void)q;
+  accumulator_.release_bytes(b->accounted_bytes);
+  b->accounted_bytes = 0;
+  b->payload.reset();
+  deliveries_.push(
+      CompletedBatch{std::move(b), base_offset, log_append_time, std::move(error), persistence});
+}
+
+void Sender::shut_down(const Error& error) {
+  if (shut_down_) return;
+  fail_everything(error);
+  shut_down_ = true;
+  if (timer_ != 0) loop_.cancel_timer(timer_);
+  timer_ = 0;
+  metadata_.stop();
+  pool_.stop();
+}
+
+void Sender::fail_everything(const Error& error) {
+  std::vector<BatchPtr> left;
+  accumulator_.take_ready(SteadyClock::now(), true, left);
+  for (BatchPtr& b : left)
+    complete(nullptr, std::move(b), error, -1, -1, Persistence::not_persisted);
+  for (auto& [id, flight] : in_flight_)
+    for (auto& [q, b] : flight.batches)
+      complete(q, std::move(b), error, -1, -1, Persistence::possibly_persisted);
+  in_flight_.clear();
+  for (auto& [key, q] : queues_) {
+    while (!q.queue.empty()) {
+      BatchPtr b = std::move(q.queue.front());
+      q.queue.pop_front();
+      Persistence p = b->sent ? Persistence::possibly_persisted : Persistence::not_persisted;
+      complete(&q, std::move(b), error, -1, -1, p);
+    }
+  }
+}
+
+}  // namespace kafkit::client
