@@ -56,20 +56,6 @@
 #include "broker_bench_process.hpp"
 #include "producer_bench_run.hpp"
 
-namespace kafkit::bench {
-#ifdef KAFKIT_BENCH_NO_KAFKIT
-// Built before lib/client had a producer: the kafkit column shows "not built".
-bool kafkit_available() {
-  return false;
-}
-RunOutcome run_kafkit(const RunSpec&) {
-  RunOutcome out;
-  out.error = "kafkit's producer is not built into this binary";
-  return out;
-}
-#endif
-}  // namespace kafkit::bench
-
 namespace {
 
 using namespace kafkit::bench;
@@ -502,10 +488,6 @@ int main(int argc, char** argv) {
   if (opt.broker_exe.empty()) {
     std::fprintf(stderr, "producer-bench: no kafkit-broker binary: pass --broker PATH\n");
     return 2;
-  }
-  if (!kafkit_available() && opt.clients[kKafkit]) {
-    std::printf("producer-bench: built without kafkit's producer: running librdkafka only\n");
-    opt.clients[kKafkit] = false;
   }
   signal(SIGPIPE, SIG_IGN);
   std::printf(

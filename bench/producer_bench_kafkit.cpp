@@ -11,10 +11,6 @@
 
 namespace kafkit::bench {
 
-bool kafkit_available() {
-  return true;
-}
-
 RunOutcome run_kafkit(const RunSpec& spec) {
   RunOutcome out;
   LatencyRecorder latencies(spec.messages);
@@ -70,13 +66,10 @@ RunOutcome run_kafkit(const RunSpec& spec) {
 
   // Warm-up, untimed: connection, metadata and (idempotence) the producer id.
   size_t size = size_t(spec.size);
-  // Fields assigned one by one: g++ 12's -Wmissing-field-initializers (in -Wextra) flags
-  // designated initializers that leave members out, even ones with default initializers.
-  ProducerRecord warm_up;
-  warm_up.topic = spec.topic;
-  warm_up.partition = 0;
-  warm_up.value = payload(0, size);
-  warm_up.opaque = reinterpret_cast<void*>(warm_up_index);
+  ProducerRecord warm_up{.topic = spec.topic,
+                         .partition = 0,
+                         .value = payload(0, size),
+                         .opaque = reinterpret_cast<void*>(warm_up_index)};
   Result<void> r = producer->send(warm_up);
   if (r.ok()) r = producer->flush(std::chrono::seconds(30));
   if (!r.ok() || !warm_up_done) {
@@ -92,11 +85,10 @@ RunOutcome run_kafkit(const RunSpec& spec) {
   for (long i = 0; i < spec.messages && out.error.empty(); ++i) {
     pacer.wait_turn(i, [&](int ms) { producer->poll(std::chrono::milliseconds(ms)); });
     latencies.sent(size_t(i));
-    ProducerRecord record;
-    record.topic = spec.topic;
-    record.partition = static_cast<std::int32_t>(i % spec.partitions);
-    record.value = payload(size_t(i), size);
-    record.opaque = reinterpret_cast<void*>(std::uintptr_t(i));
+    ProducerRecord record{.topic = spec.topic,
+                          .partition = static_cast<std::int32_t>(i % spec.partitions),
+                          .value = payload(size_t(i), size),
+                          .opaque = reinterpret_cast<void*>(std::uintptr_t(i))};
     auto blocked_since = Clock::now();
     // send() itself waits up to max.block.ms for buffer space; queue_full after that is
     // retried here, like librdkafka's QUEUE_FULL, within the same stall bound.

@@ -255,7 +255,5 @@ inline double process_cpu_seconds() {
 // The runners. Each prints nothing itself; the child's main prints the outcome.
 RunOutcome run_rdkafka(const RunSpec& spec);
 RunOutcome run_kafkit(const RunSpec& spec);
-// Whether this binary was built with kafkit's producer (false until lib/client has one).
-bool kafkit_available();
 
 }  // namespace kafkit::bench
