@@ -56,7 +56,7 @@ RunOutcome run_rdkafka(const RunSpec& spec) {
   // Same knobs as the kafkit side, by librdkafka's names. batch.num.messages is
   // librdkafka's own extra cap (kafkit has only bytes); at its default of 10000 it is
   // about where batch.size binds for 100-byte values anyway. queue.buffering.* stay at
-  // librdkafka's defaults (100000 messages, 1 GiB), as kafkit's buffer stays at its own.
+  // librdkafka's defaults (100000 messages, 1 GiB), which are kafkit's defaults too.
   const std::pair<const char*, std::string> props[] = {
       {"bootstrap.servers", spec.bootstrap},
       {"acks", spec.acks},
