@@ -1,0 +1,514 @@
+// producer-bench: kafkit::Producer side by side with librdkafka's producer (C API), same
+// broker, same settings. Run by hand:
+//   producer-bench [--quick] [--messages N] [--runs R] [--only kafkit|rdkafka] [--broker PATH]
+//
+// Method:
+// - Matrix: value size 100 B and 1 KiB x acks=1 and acks=all x compression none and lz4.
+//   Each cell gets its own kafkit-broker process (127.0.0.1:0, fresh --data-dir, deleted
+//   afterwards), and both clients run against it, alternating which goes first per run.
+// - Each client run is a child process (this binary re-executed as `--child CLIENT ...`),
+//   so its peak RSS (wait4's ru_maxrss) and CPU time are its own and a hung client can be
+//   killed: the parent bounds every run, and the child bounds its flush.
+// - Same settings for both: linger.ms=5, batch.size=1000000 (librdkafka also caps a batch
+//   at batch.num.messages=10000, its default), values copied at send (librdkafka
+//   RD_KAFKA_MSG_F_COPY), null keys, explicit partitions round-robin over the 8 partitions
+//   of a fresh topic (created with CreateTopics), so both partition alike whatever their
+//   partitioners do. Idempotence is set explicitly on both (kafkit's default is true,
+//   librdkafka 2.0.2's false): off by default, because kafkit-broker does not serve
+//   InitProducerId yet (librdkafka then fails fatally, "Idempotent producer not supported");
+//   with --idempotence both clients run it on the acks=all cells (Kafka allows it only with
+//   acks=all; the acks=1 cells stay off).
+// - One untimed warm-up message first (connection, metadata, producer id). The clock runs
+//   from the first timed send until flush() returns with every report in. Latency per
+//   message: the send timestamp is kept in an array indexed by the message's opaque, and the
+//   delivery callback (on the application's thread, inside poll/flush) takes the difference.
+//   Both clients are polled every 1024 sends, as an application's loop would.
+// - A run with any failed delivery, refused send or flush timeout is FAILED, not a number;
+//   afterwards the topic's high watermarks must add up to the messages sent.
+// - msgs/s over the timed messages; MB/s counts values, 10^6 bytes; RSS+ is the child's peak
+//   RSS minus its RSS just before the client was created; CPU is the child's process CPU
+//   time (all client threads) in the timed phase, per message.
+#include <fcntl.h>
+#include <librdkafka/rdkafka.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <kafkit/version.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker_bench_process.hpp"
+#include "producer_bench_run.hpp"
+
+namespace {
+
+using namespace kafkit::bench;
+
+enum ClientId { kRdkafka = 0, kKafkit = 1 };
+const char* const kClientNames[] = {"rdkafka", "kafkit"};
+
+struct Options {
+  std::optional<long> messages;  // both sizes; default 1000000 (100 B) and 300000 (1 KiB)
+  bool quick = false;
+  int runs = 2;
+  int partitions = 8;
+  std::array<bool, 2> clients = {true, true};
+  bool idempotence = false;  // on the acks=all cells
+  long rate = 0;             // msgs/s per run; 0: flat out
+  std::string broker_exe;
+};
+
+long messages_for(const Options& o, long size) {
+  if (o.messages) return *o.messages;
+  long n = size == 100 ? 1'000'000 : 300'000;
+  return o.quick ? n / 20 : n;
+}
+
+struct CellSpec {
+  long size;
+  const char* acks;
+  const char* compression;
+};
+
+std::vector<CellSpec> matrix() {
+  std::vector<CellSpec> cells;
+  for (long size : {100L, 1024L}) {
+    for (const char* acks : {"1", "all"}) {
+      for (const char* compression : {"none", "lz4"}) cells.push_back({size, acks, compression});
+    }
+  }
+  return cells;
+}
+
+// --- child processes --------------------------------------------------------------------------
+
+std::string self_exe() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("/proc/self/exe") : path.string();
+}
+
+// Runs `args` (fork+exec: the parent has librdkafka threads), collects its stdout, kills it
+// if it outlives `limit`, and fills the RunOutcome from its RESULT line and wait4().
+RunOutcome run_child(const std::vector<std::string>& args, std::chrono::milliseconds limit) {
+  RunOutcome out;
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    out.error = std::string("pipe: ") + std::strerror(errno);
+    return out;
+  }
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv;
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    out.error = std::string("fork: ") + std::strerror(errno);
+    ::close(pipe_fds[0]);
+    ::close(pipe_fds[1]);
+    return out;
+  }
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(126);
+    ::dup2(pipe_fds[1], STDOUT_FILENO);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(pipe_fds[1]);
+  std::string output;
+  bool killed = false;
+  auto deadline = Clock::now() + limit;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+      break;
+    }
+    pollfd p{pipe_fds[0], POLLIN, 0};
+    if (::poll(&p, 1, int(left.count())) <= 0) continue;
+    char buf[4096];
+    ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
+    if (n <= 0) break;  // EOF: the child is exiting
+    output.append(buf, size_t(n));
+  }
+  ::close(pipe_fds[0]);
+  int status = 0;
+  rusage usage{};
+  ::wait4(pid, &status, 0, &usage);
+  if (killed) {
+    out.error = "killed after " + std::to_string(limit.count()) + " ms without finishing";
+  } else if (!out.from_output(output)) {
+    out.ok = false;
+    out.error = WIFSIGNALED(status)
+                    ? "child died of signal " + std::to_string(WTERMSIG(status))
+                    : "child exited " + std::to_string(WEXITSTATUS(status)) + " without a result";
+  }
+  out.rss_peak_kb = usage.ru_maxrss;  // kilobytes on Linux
+  return out;
+}
+
+// `producer-bench --child CLIENT key=value...`: one run, one RESULT line on stdout.
+int child_main(int argc, char** argv) {
+  RunSpec spec;
+  std::vector<std::string> words(argv + 3, argv + argc);
+  if (argc < 3 || !spec.from_args(words)) {
+    std::fprintf(stderr, "producer-bench --child: bad arguments\n");
+    return 2;
+  }
+  std::string_view client = argv[2];
+  RunOutcome out = client == "kafkit" ? run_kafkit(spec) : run_rdkafka(spec);
+  std::fputs(out.to_line().c_str(), stdout);
+  std::fflush(stdout);
+  return 0;
+}
+
+// --- topics and checks (in the parent, through librdkafka's admin API) ----------------------
+
+struct RdDestroy {
+  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
+};
+using RdHandle = std::unique_ptr<rd_kafka_t, RdDestroy>;
+
+RdHandle admin_client(const std::string& bootstrap, std::string& error) {
+  char err[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err) !=
+      RD_KAFKA_CONF_OK) {
+    rd_kafka_conf_destroy(conf);
+    error = err;
+    return nullptr;
+  }
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
+  if (rk == nullptr) {
+    rd_kafka_conf_destroy(conf);
+    error = std::string("rd_kafka_new: ") + err;
+  }
+  return RdHandle(rk);
+}
+
+bool create_topics(rd_kafka_t* rk, const std::vector<std::string>& names, int partitions,
+                   std::string& error) {
+  char err[512];
+  std::vector<rd_kafka_NewTopic_t*> list;
+  for (const std::string& name : names) {
+    rd_kafka_NewTopic_t* t = rd_kafka_NewTopic_new(name.c_str(), partitions, 1, err, sizeof err);
+    if (t == nullptr) {
+      error = "NewTopic " + name + ": " + err;
+      break;
+    }
+    list.push_back(t);
+  }
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
+  if (error.empty()) rd_kafka_CreateTopics(rk, list.data(), list.size(), nullptr, queue);
+  rd_kafka_event_t* ev = error.empty() ? rd_kafka_queue_poll(queue, 30000) : nullptr;
+  if (error.empty() && ev == nullptr) error = "CreateTopics: no answer within 30 s";
+  if (ev != nullptr && rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    error = std::string("CreateTopics: ") + rd_kafka_event_error_string(ev);
+  } else if (ev != nullptr) {
+    size_t count = 0;
+    const rd_kafka_topic_result_t** results =
+        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &count);
+    for (size_t i = 0; i < count && error.empty(); ++i) {
+      if (rd_kafka_topic_result_error(results[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+        error = std::string("CreateTopics ") + rd_kafka_topic_result_name(results[i]) + ": " +
+                rd_kafka_err2name(rd_kafka_topic_result_error(results[i]));
+      }
+    }
+  }
+  if (ev != nullptr) rd_kafka_event_destroy(ev);
+  rd_kafka_queue_destroy(queue);
+  for (rd_kafka_NewTopic_t* t : list) rd_kafka_NewTopic_destroy(t);
+  return error.empty();
+}
+
+// The topic's messages by high watermarks; -1 (and `error`) if they cannot be read.
+long topic_messages(rd_kafka_t* rk, const std::string& topic, int partitions, std::string& error) {
+  long sum = 0;
+  for (int p = 0; p < partitions; ++p) {
+    int64_t low = 0, high = 0;
+    rd_kafka_resp_err_t err =
+        rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &low, &high, 10000);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      error = "watermarks of " + topic + ": " + rd_kafka_err2str(err);
+      return -1;
+    }
+    sum += long(high);
+  }
+  return sum;
+}
+
+// --- the matrix --------------------------------------------------------------------------------
+
+struct Best {
+  std::optional<RunOutcome> run;  // the fastest successful run
+  int failures = 0;
+  void add(const RunOutcome& o) {
+    if (!o.ok) {
+      ++failures;
+    } else if (!run || o.seconds < run->seconds) {
+      run = o;
+    }
+  }
+};
+
+struct CellResult {
+  CellSpec spec;
+  long messages = 0;
+  std::array<Best, 2> clients;
+};
+
+std::string make_temp_dir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/producer-bench.XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) return {};
+  return pattern;
+}
+
+std::string cell_name(const CellSpec& c) {
+  return std::to_string(c.size) + "B-acks" + c.acks + "-" + c.compression;
+}
+
+void print_run(int run, ClientId client, const CellSpec& c, long n, const RunOutcome& o) {
+  std::printf("run %d %-7s %4ld B acks=%-3s %-4s: ", run, kClientNames[client], c.size, c.acks,
+              c.compression);
+  if (!o.ok) {
+    std::printf("FAILED: %s\n", o.error.c_str());
+  } else {
+    double rate = double(n) / o.seconds;
+    std::printf(
+        "%8ld msgs in %6.3f s = %9.0f msgs/s %7.1f MB/s; latency p50 %7.2f ms p99 %7.2f ms "
+        "max %7.2f ms; RSS+ %6.1f MB; CPU %6.0f ns/msg\n",
+        n, o.seconds, rate, rate * double(c.size) / 1e6, o.p50_us / 1e3, o.p99_us / 1e3,
+        o.max_us / 1e3, double(o.rss_peak_kb - o.rss_base_kb) / 1024.0,
+        o.cpu_seconds * 1e9 / double(n));
+  }
+  std::fflush(stdout);
+}
+
+// One cell: a fresh broker, a fresh topic per client and run, every run checked.
+CellResult run_cell(const CellSpec& c, const Options& opt) {
+  CellResult result{c, messages_for(opt, c.size), {}};
+  const long n = result.messages;
+  std::string dir = make_temp_dir();
+  std::string error;
+  BrokerProcess broker;
+  RdHandle admin;
+  std::vector<std::string> topics;
+  for (int run = 1; run <= opt.runs; ++run) {
+    for (int client = 0; client < 2; ++client) {
+      topics.push_back("bench-" + cell_name(c) + "-" + kClientNames[client] + "-" +
+                       std::to_string(run));
+    }
+  }
+  bool ok = !dir.empty();
+  if (!ok) error = std::string("mkdtemp: ") + std::strerror(errno);
+  ok = ok && broker.start({opt.broker_exe, "--listen", "127.0.0.1:0", "--data-dir", dir + "/data"},
+                          dir + "/broker.log", std::chrono::seconds(30), error);
+  if (ok) {
+    admin = admin_client(broker.bootstrap(), error);
+    ok = admin && create_topics(admin.get(), topics, opt.partitions, error);
+  }
+  if (!ok) {
+    std::printf("cell %s: FAILED to set up: %s\n", cell_name(c).c_str(), error.c_str());
+    for (Best& b : result.clients) b.failures = opt.runs;
+    return result;
+  }
+  // Generous, but bounded: at least 60 s, or 50 us a message, plus the paced sending time.
+  long timeout_ms = std::max(60'000L, n / 20) + (opt.rate > 0 ? n * 1000 / opt.rate : 0);
+  for (int run = 1; run <= opt.runs; ++run) {
+    // Alternate who goes first, so page cache and log growth favour neither.
+    for (int k = 0; k < 2; ++k) {
+      auto client = ClientId(run % 2 == 1 ? k : 1 - k);
+      if (!opt.clients[client]) continue;
+      RunSpec spec;
+      spec.bootstrap = broker.bootstrap();
+      spec.topic = topics[size_t((run - 1) * 2 + client)];
+      spec.partitions = opt.partitions;
+      spec.size = c.size;
+      spec.messages = n;
+      spec.acks = c.acks;
+      spec.compression = c.compression;
+      spec.idempotence = opt.idempotence && std::string_view(c.acks) == "all";
+      spec.timeout_ms = timeout_ms;
+      spec.rate = opt.rate;
+      std::vector<std::string> args = {self_exe(), "--child", kClientNames[client]};
+      for (std::string& a : spec.to_args()) args.push_back(std::move(a));
+      RunOutcome o = run_child(args, std::chrono::milliseconds(timeout_ms + 60'000));
+      if (o.ok) {
+        // The log must hold the warm-up message and every timed one, once.
+        long in_log = topic_messages(admin.get(), spec.topic, opt.partitions, o.error);
+        if (in_log >= 0 && in_log != n + 1) {
+          o.error = spec.topic + " holds " + std::to_string(in_log) + " messages after " +
+                    std::to_string(n + 1) + " acknowledged";
+        }
+        o.ok = o.error.empty();
+      }
+      print_run(run, client, c, n, o);
+      result.clients[client].add(o);
+    }
+  }
+  admin.reset();
+  std::string how = broker.stop(std::chrono::seconds(30));
+  if (how != "exit 0")
+    std::printf("cell %s: broker ended with %s\n", cell_name(c).c_str(), how.c_str());
+  bool any_failed = result.clients[0].failures + result.clients[1].failures > 0;
+  if (how == "exit 0" && !any_failed) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  } else {
+    std::printf("cell %s: kept %s (broker stderr in broker.log)\n", cell_name(c).c_str(),
+                dir.c_str());
+  }
+  return result;
+}
+
+std::string num(double v, const char* format) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+void print_table(const Options& opt, const std::vector<CellResult>& cells) {
+  std::printf(
+      "\nfastest of %d run(s) per client; ratio = kafkit / librdkafka (throughput: higher is "
+      "better for kafkit; p99: lower is)\n"
+      "%-4s %-4s %-4s %7s | %-27s | %-13s | %-13s | %-20s | %-13s | %-13s\n"
+      "%-4s %-4s %-4s %7s | %9s %9s %7s | %6s %6s | %6s %6s | %6s %6s %6s | %6s %6s | %6s %6s\n",
+      opt.runs, "", "", "", "", "msgs/s", "MB/s", "p50 ms", "p99 ms", "RSS+ MB", "CPU ns/msg",
+      "size", "acks", "comp", "msgs", "rdkafka", "kafkit", "ratio", "rdk", "kafkit", "rdk",
+      "kafkit", "rdk", "kafkit", "ratio", "rdk", "kafkit", "rdk", "kafkit");
+  for (const CellResult& cell : cells) {
+    const auto& rd = cell.clients[kRdkafka].run;
+    const auto& kk = cell.clients[kKafkit].run;
+    auto col = [&](const std::optional<RunOutcome>& r, int failures, auto value, const char* fmt) {
+      if (r) return num(value(*r), fmt);
+      return std::string(failures > 0 ? "FAILED" : "-");
+    };
+    double n = double(cell.messages);
+    auto rate = [&](const RunOutcome& r) { return n / r.seconds; };
+    auto mbs = [&](const RunOutcome& r) { return n * double(cell.spec.size) / r.seconds / 1e6; };
+    auto p50 = [](const RunOutcome& r) { return r.p50_us / 1e3; };
+    auto p99 = [](const RunOutcome& r) { return r.p99_us / 1e3; };
+    auto rss = [](const RunOutcome& r) { return double(r.rss_peak_kb - r.rss_base_kb) / 1024; };
+    auto cpu = [&](const RunOutcome& r) { return r.cpu_seconds * 1e9 / n; };
+    int rf = cell.clients[kRdkafka].failures, kf = cell.clients[kKafkit].failures;
+    std::string rate_ratio = rd && kk ? num(rate(*kk) / rate(*rd), "%.2f") : "-";
+    std::string p99_ratio = rd && kk ? num(p99(*kk) / p99(*rd), "%.2f") : "-";
+    std::printf(
+        "%4ld %-4s %-4s %7ld | %9s %9s %7s | %6s %6s | %6s %6s | %6s %6s %6s | %6s %6s | %6s %6s\n",
+        cell.spec.size, cell.spec.acks, cell.spec.compression, cell.messages,
+        col(rd, rf, rate, "%.0f").c_str(), col(kk, kf, rate, "%.0f").c_str(), rate_ratio.c_str(),
+        col(rd, rf, mbs, "%.1f").c_str(), col(kk, kf, mbs, "%.1f").c_str(),
+        col(rd, rf, p50, "%.2f").c_str(), col(kk, kf, p50, "%.2f").c_str(),
+        col(rd, rf, p99, "%.2f").c_str(), col(kk, kf, p99, "%.2f").c_str(), p99_ratio.c_str(),
+        col(rd, rf, rss, "%.1f").c_str(), col(kk, kf, rss, "%.1f").c_str(),
+        col(rd, rf, cpu, "%.0f").c_str(), col(kk, kf, cpu, "%.0f").c_str());
+  }
+}
+
+const char* kUsage =
+    "usage: producer-bench [--quick] [--messages N] [--runs R] [--only kafkit|rdkafka]\n"
+    "                      [--rate R] [--idempotence] [--partitions P] [--broker PATH]\n"
+    "  --quick          a twentieth of the messages (50000 x 100 B, 15000 x 1 KiB)\n"
+    "  --messages N     messages per run for both sizes (default 1000000 x 100 B, 300000 x 1 "
+    "KiB)\n"
+    "  --runs R         runs per client and cell; the fastest is reported (default 2)\n"
+    "  --only CLIENT    run one client only\n"
+    "  --rate R         send R msgs/s instead of flat out (latency without buffer queueing)\n"
+    "  --idempotence    enable.idempotence=true on both clients in the acks=all cells (needs\n"
+    "                   a broker with InitProducerId; default: false everywhere)\n"
+    "  --partitions P   partitions of each topic (default 8)\n"
+    "  --broker PATH    kafkit-broker binary (default: $KAFKIT_BROKER, else the one meson "
+    "built)\n";
+
+bool parse_number(const char* text, long max, long& out) {
+  char* end = nullptr;
+  long v = std::strtol(text, &end, 10);
+  if (end == text || *end != '\0' || v < 1 || v > max) return false;
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && std::string_view(argv[1]) == "--child") return child_main(argc, argv);
+  Options opt;
+#ifdef KAFKIT_BROKER_EXE
+  opt.broker_exe = KAFKIT_BROKER_EXE;
+#endif
+  if (const char* env = std::getenv("KAFKIT_BROKER"); env && *env) opt.broker_exe = env;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    const char* value = i + 1 < argc ? argv[i + 1] : nullptr;
+    long v = 0;
+    if (arg == "--quick") {
+      opt.quick = true;
+    } else if (arg == "--idempotence") {
+      opt.idempotence = true;
+    } else if (arg == "--messages" && value && parse_number(value, 100'000'000, v)) {
+      opt.messages = v, ++i;
+    } else if (arg == "--runs" && value && parse_number(value, 100, v)) {
+      opt.runs = int(v), ++i;
+    } else if (arg == "--rate" && value && parse_number(value, 100'000'000, v)) {
+      opt.rate = v, ++i;
+    } else if (arg == "--partitions" && value && parse_number(value, 1000, v)) {
+      opt.partitions = int(v), ++i;
+    } else if (arg == "--only" && value &&
+               (std::string_view(value) == "kafkit" || std::string_view(value) == "rdkafka")) {
+      opt.clients = {std::string_view(value) == "rdkafka", std::string_view(value) == "kafkit"};
+      ++i;
+    } else if (arg == "--broker" && value) {
+      opt.broker_exe = value, ++i;
+    } else {
+      bool help = arg == "--help" || arg == "-h";
+      std::fputs(kUsage, help ? stdout : stderr);
+      return help ? 0 : 2;
+    }
+  }
+  if (opt.broker_exe.empty()) {
+    std::fprintf(stderr, "producer-bench: no kafkit-broker binary: pass --broker PATH\n");
+    return 2;
+  }
+  signal(SIGPIPE, SIG_IGN);
+  std::printf(
+      "producer-bench: kafkit %s vs librdkafka %s, each run a child process, against %s\n"
+      "%ld x 100 B and %ld x 1 KiB per run, %d partitions round-robin, linger.ms=5, "
+      "batch.size=1000000 (librdkafka batch.num.messages=10000), values copied at send;\n"
+      "enable.idempotence=%s on both clients; sent %s\n",
+      kafkit::version_string, rd_kafka_version_str(), opt.broker_exe.c_str(),
+      messages_for(opt, 100), messages_for(opt, 1024), opt.partitions,
+      opt.idempotence ? "true with acks=all, false with acks=1,"
+                      : "false (--idempotence: true with acks=all)",
+      opt.rate > 0 ? ("at " + std::to_string(opt.rate) + " msgs/s").c_str() : "flat out");
+  std::fflush(stdout);
+
+  std::vector<CellResult> cells;
+  bool all_ok = true;
+  for (const CellSpec& c : matrix()) {
+    cells.push_back(run_cell(c, opt));
+    for (const Best& b : cells.back().clients) all_ok &= b.failures == 0;
+  }
+  print_table(opt, cells);
+  if (!all_ok) std::printf("some runs FAILED (see above)\n");
+  return all_ok ? 0 : 1;
+}
