@@ -47,14 +47,13 @@ BrokerConnection* ConnectionPool::any() {
     const auto& c = it->second.connection;
     if (c && c->state() == BrokerConnection::State::ready) return c.get();
   }
-  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
-    const auto& c = it->second.connection;
-    if (c && c->state() == BrokerConnection::State::connecting) return c.get();
-  }
-  // Nothing usable: start the next candidate in turn.
+  // Nothing ready: start one more candidate per call, in turn, so that a server that
+  // never answers (a black-holed address waits out the whole connect timeout) does not
+  // keep the client from the others.
   auto it = entries_.begin();
   std::advance(it, static_cast<std::ptrdiff_t>(rotation_++ % entries_.size()));
-  return &open(it->first, it->second);
+  open(it->first, it->second);
+  return nullptr;
 }
 
 void ConnectionPool::stop() {

@@ -34,9 +34,9 @@ class ConnectionPool {
   void set_node_address(std::int32_t id, const std::string& host, std::uint16_t port);
   /// The connection to broker `id`, started if idle; nullptr when its address is unknown.
   BrokerConnection* node(std::int32_t id);
-  /// A connection for cluster-wide requests (Metadata): a ready one if any (known brokers
-  /// before bootstrap servers), else one that is starting, rotating through all of them
-  /// so a dead first server does not block the client.
+  /// A ready connection for cluster-wide requests (Metadata), known brokers before
+  /// bootstrap servers. When none is ready it starts the next candidate in turn and
+  /// returns nullptr: ask again later (the state callback reports a connection ready).
   BrokerConnection* any();
   /// Stops and forgets every connection; pending requests fail with connection_closed.
   void stop();

@@ -55,7 +55,11 @@ void MetadataUpdater::schedule(std::chrono::milliseconds delay) {
 void MetadataUpdater::send_now() {
   if (stopped_ || in_flight_) return;
   net::BrokerConnection* conn = pool_.any();
-  if (conn == nullptr) return;
+  if (conn == nullptr) {
+    // No connection is ready; one is being opened. Look again shortly.
+    schedule(config_.metadata_retry_backoff);
+    return;
+  }
   protocol::MetadataRequest req;
   req.topics.emplace();
   for (const auto& t : topics_) {

@@ -209,7 +209,10 @@ void Sender::maybe_init_producer_id() {
   if (bump && !in_flight_.empty()) return;  // wait until every answer is in
   if (SteadyClock::now() < producer_id_retry_at_) return;
   net::BrokerConnection* conn = pool_.any();
-  if (conn == nullptr) return;
+  if (conn == nullptr) {
+    producer_id_retry_at_ = SteadyClock::now() + config_.retry_backoff;
+    return;
+  }
   protocol::InitProducerIdRequest req;
   req.transactional_id = std::nullopt;
   req.transaction_timeout_ms = INT32_MAX;
