@@ -2,12 +2,14 @@
 // with the assigned base offset (acks 1 and all), or not at all (acks 0). Served from v3
 // (RecordBatch v2); v0-2 are advertised only so that librdkafka 2.0.2 enables compression
 // (protocol-facts §1.3) and are answered with UNSUPPORTED_VERSION, as Kafka 4 does.
-#include "protocol/messages/produce.hpp"
+#include <algorithm>
+
 #include "broker/faults/injected_errors.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/handlers/produce_validation.hpp"
 #include "broker/topic_config.hpp"
+#include "protocol/messages/produce.hpp"
 #include "protocol/records/record_batch.hpp"
 
 namespace kafkit::broker {
@@ -43,9 +45,12 @@ PartitionResponse produce_partition(HandlerContext& ctx, const ProduceRequest& r
   PartitionLookup found =
       lookup_partition(ctx.cluster, ctx.request.node_id, v >= kFirstTopicIdVersion, topic.name,
                        topic.topic_id, data.index);
+  // KIP-951: a broker that is not (or no longer) the leader names the one it knows, so the
+  // producer can go there without a Metadata round trip.
+  if (found.partition != nullptr)
+    out.current_leader = {found.partition->leader, found.partition->leader_epoch, {}};
   if (!found.ok()) return error(found.error);
   Partition& p = *found.partition;
-  out.current_leader = {p.leader, p.leader_epoch, {}};
   if (!data.records || data.records->empty())
     return error(ErrorCode::InvalidRecord,
                  "Produce requests with version 3 and above are only allowed to contain "
@@ -106,6 +111,22 @@ PartitionResponse injected_response(int32_t partition, int16_t error) {
   return out;
 }
 
+// KIP-951: the endpoints of the leaders named in partitions that failed because leadership
+// moved (v10+ carry them; older versions drop the field when encoding).
+void add_leader_endpoints(const ClusterState& cluster, ProduceResponse& resp) {
+  std::vector<int32_t> ids;
+  for (const auto& t : resp.responses)
+    for (const auto& p : t.partition_responses)
+      if ((p.error_code == code(ErrorCode::NotLeaderOrFollower) ||
+           p.error_code == code(ErrorCode::FencedLeaderEpoch)) &&
+          p.current_leader.leader_id >= 0 &&
+          std::find(ids.begin(), ids.end(), p.current_leader.leader_id) == ids.end())
+        ids.push_back(p.current_leader.leader_id);
+  for (int32_t id : ids)
+    if (const NodeInfo* n = cluster.node(id))
+      resp.node_endpoints.push_back({id, n->host, n->port, std::nullopt, {}});
+}
+
 void handle(HandlerContext& ctx) {
   auto req = ctx.request.decode<ProduceRequest>();
   if (!req) return ctx.responder.close("bad Produce request: " + req.error().message);
@@ -126,6 +147,7 @@ void handle(HandlerContext& ctx) {
     }
     resp.responses.push_back(std::move(tr));
   }
+  add_leader_endpoints(ctx.cluster, resp);
   if (req->acks == 0) {
     // With acks=0 nothing is answered; Kafka closes the connection after a failed write so
     // that the producer notices (and refreshes its metadata) instead of losing silently.

@@ -20,6 +20,12 @@ void MetadataCache::update(const protocol::MetadataResponse& response) {
           PartitionMetadata{p.leader_id, p.leader_epoch, p.error_code};
     }
     auto it = topics_.find(*t.name);
+    if (it != topics_.end() && fresh.error != 0 && fresh.partitions.empty()) {
+      // A topic-level error (often transient: a leader election, a broker catching up)
+      // comes without partitions; keep the leaders known so far and note the error.
+      it->second.error = fresh.error;
+      continue;
+    }
     if (it != topics_.end() && fresh.error == 0) {
       const auto& old = it->second.partitions;
       for (size_t i = 0; i < old.size() && i < fresh.partitions.size(); ++i) {
@@ -39,6 +45,19 @@ void MetadataCache::invalidate_leader(std::string_view topic, std::int32_t parti
       static_cast<size_t>(partition) >= it->second.partitions.size())
     return;
   it->second.partitions[static_cast<size_t>(partition)].leader = -1;
+}
+
+bool MetadataCache::update_leader(std::string_view topic, std::int32_t partition,
+                                  std::int32_t leader, std::int32_t leader_epoch) {
+  auto it = topics_.find(topic);
+  if (it == topics_.end() || partition < 0 || leader < 0 || broker(leader) == nullptr ||
+      static_cast<size_t>(partition) >= it->second.partitions.size())
+    return false;
+  PartitionMetadata& p = it->second.partitions[static_cast<size_t>(partition)];
+  if (leader_epoch <= p.leader_epoch) return false;
+  p = PartitionMetadata{leader, leader_epoch, 0};
+  ++version_;
+  return true;
 }
 
 const TopicMetadata* MetadataCache::topic(std::string_view name) const {

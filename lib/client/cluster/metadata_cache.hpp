@@ -39,6 +39,12 @@ class MetadataCache {
   /// Marks a partition's leader unknown until the next update (after NOT_LEADER_OR_FOLLOWER).
   void invalidate_leader(std::string_view topic, std::int32_t partition);
 
+  /// KIP-951: a broker that is no longer the leader names the new one (and its epoch) in
+  /// its Produce/Fetch answer; taken when newer than what the cache holds. Returns whether
+  /// the cache changed.
+  bool update_leader(std::string_view topic, std::int32_t partition, std::int32_t leader,
+                     std::int32_t leader_epoch);
+
   const TopicMetadata* topic(std::string_view name) const;
   const BrokerAddress* broker(std::int32_t id) const;
   const std::map<std::int32_t, BrokerAddress>& brokers() const noexcept { return brokers_; }

@@ -43,6 +43,8 @@ struct ProducerBatch {
   std::int16_t producer_epoch = -1;
   std::int32_t base_sequence = -1;
   int attempts = 0;
+  /// The broker the last attempt went to.
+  std::int32_t leader = -1;
   /// Sent at least once: a failure from now on may have been persisted.
   bool sent = false;
   SteadyClock::time_point retry_at{};

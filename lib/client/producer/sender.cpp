@@ -368,6 +368,7 @@ void Sender::send_request(std::int32_t node,
   req.acks = config_.acks;
   req.timeout_ms = static_cast<std::int32_t>(config_.request_timeout.count());
   for (auto& [q, b] : batches) {
+    b->leader = node;
     ++q->in_flight;
     b->sent = true;
     ++b->attempts;
@@ -423,6 +424,10 @@ void Sender::on_response(std::uint64_t id, Result<protocol::ProduceResponse> r) 
         continue;
       }
       std::string message = found->error_message.value_or("");
+      // KIP-951: the old leader says who leads now; no need to wait for a Metadata round.
+      if (found->error_code != 0 && found->current_leader.leader_id >= 0)
+        metadata_.cache().update_leader(b->topic, b->partition, found->current_leader.leader_id,
+                                        found->current_leader.leader_epoch);
       handle_partition(*q, std::move(b), found->error_code, message, found->base_offset,
                        found->log_append_time_ms, false);
     }
@@ -448,7 +453,9 @@ void Sender::handle_partition(PartitionQueue& q, BatchPtr b, int error_code,
                             (message.empty() ? "" : ": " + message);
   Error error{error_code, "produce to " + where(*b) + " failed: " + text};
   if (refreshes_metadata(error_code) || transport_error) {
-    metadata_.cache().invalidate_leader(b->topic, b->partition);
+    // Unless a KIP-951 hint already moved the leader, forget it until Metadata answers.
+    if (metadata_.cache().leader(b->topic, b->partition) == b->leader)
+      metadata_.cache().invalidate_leader(b->topic, b->partition);
     metadata_.request_update();
   }
   bool sequence_error = error_code == code(ErrorCode::OutOfOrderSequenceNumber) ||

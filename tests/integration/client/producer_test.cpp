@@ -8,6 +8,7 @@
 
 #include "kafkit/producer.hpp"
 #include "log_reader.hpp"
+#include "protocol/messages/error_codes.hpp"
 
 namespace kafkit::test {
 namespace {
@@ -254,6 +255,37 @@ TEST_CASE("producer: send_batch keeps each record's key, headers and timestamp")
     CHECK(log[static_cast<size_t>(i)].timestamp == 1000 + i);
     CHECK(log[static_cast<size_t>(i)].headers.size() == (i == 1 ? 1u : 0u));
   }
+}
+
+}  // namespace kafkit::test
+
+namespace kafkit::test {
+
+TEST_CASE(
+    "producer: a moved leader named in the Produce answer is used without Metadata (KIP-951)") {
+  RunningBroker broker(Properties{}, 2);
+  Config c{{"bootstrap.servers", broker.cluster->bootstrap_servers()}};
+  Reports reports;
+  Producer producer(c, {.on_delivery = reports.callback()});
+  REQUIRE(producer.send({.topic = "moving", .partition = 0, .value = "before"}).ok());
+  REQUIRE(producer.flush(10s).ok());
+  auto before = broker.cluster->leader_of("moving", 0);
+  REQUIRE(before.has_value());
+  int32_t other = before->leader == broker.cluster->node_ids()[0] ? broker.cluster->node_ids()[1]
+                                                                  : broker.cluster->node_ids()[0];
+  REQUIRE(broker.cluster->move_leader("moving", 0, other).ok());
+  // Metadata now only says "leader not available" for the topic: the hint is the only way.
+  REQUIRE(broker.cluster
+              ->inject_errors(3, static_cast<int16_t>(protocol::ErrorCode::LeaderNotAvailable),
+                              1000, "moving")
+              .ok());
+  REQUIRE(producer.send({.topic = "moving", .partition = 0, .value = "after"}).ok());
+  auto flushed = producer.flush(5s);
+  REQUIRE_MESSAGE(flushed.ok(), flushed.error().message);
+  REQUIRE(reports.all.size() == 2);
+  CHECK(reports.all[1].ok());
+  CHECK(reports.all[1].offset == 1);
+  broker.cluster->clear_faults();
 }
 
 }  // namespace kafkit::test
