@@ -35,7 +35,7 @@ RecordAccumulator::TopicState* RecordAccumulator::find_topic(std::string_view to
   return last_topic_;
 }
 
-void RecordAccumulator::seal(TopicState& t, const std::string& topic, std::int32_t partition) {
+void RecordAccumulator::seal(TopicState& t, std::string_view topic, std::int32_t partition) {
   PartitionSlot& slot = t.partitions[static_cast<size_t>(partition)];
   if (!slot.open) return;
   slot.sealed.push_back(std::move(slot.open));
@@ -109,7 +109,7 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const ProducerRecord& 
                 "partition " + std::to_string(partition) + " of topic " +
                     std::string(record.topic) + " does not exist (it has " +
                     std::to_string(t->partition_count) + ")");
-  const std::string& topic_name = topics_.find(record.topic)->first;
+  std::string_view topic_name = last_topic_name_;  // find_topic() left it on this topic
   PartitionSlot& slot = t->partitions[static_cast<size_t>(partition)];
   if (slot.open && (slot.open->builder.record_count() >= config_.batch_num_messages ||
                     slot.open->builder.size_in_bytes() + size > config_.batch_size)) {
@@ -117,7 +117,8 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const ProducerRecord& 
     result.wake = true;
   }
   if (!slot.open) {
-    slot.open = std::make_unique<ProducerBatch>(topic_name, partition, config_.batch_options);
+    slot.open =
+        std::make_unique<ProducerBatch>(std::string(topic_name), partition, config_.batch_options);
     slot.open->created = now;
     slot.open->builder.reserve(std::min<size_t>(config_.batch_size, 16384) +
                                protocol::batch_layout::header_size);

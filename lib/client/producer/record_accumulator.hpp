@@ -87,7 +87,7 @@ class RecordAccumulator {
   };
 
   TopicState* find_topic(std::string_view topic);
-  void seal(TopicState& t, const std::string& topic, std::int32_t partition);
+  void seal(TopicState& t, std::string_view topic, std::int32_t partition);
 
   AccumulatorConfig config_;
   mutable std::mutex mutex_;
