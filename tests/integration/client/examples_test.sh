@@ -8,7 +8,10 @@ broker_exe=$1 producer_exe=$2 typed_exe=$3
 work=$(mktemp -d /tmp/kafkit-examples-XXXXXX)
 broker_pid=
 cleanup() {
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
+  if [ -n "$broker_pid" ]; then
+    kill -9 "$broker_pid" 2>/dev/null || true
+    { wait "$broker_pid"; } 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -25,21 +28,24 @@ bootstrap=$(sed -n 's/.*bootstrap.servers=//p' "$work/stdout")
 [ -n "$bootstrap" ] || fail "broker did not start: $(cat "$work/stderr")"
 k() { timeout 60 kcat -b "$bootstrap" "$@"; }
 
-# producer: one line per run, offsets counting up in the partition it names.
+# producer: one line per run, offsets counting up in the partition it names (a null key
+# may land in any of the 3 partitions).
 before=$(($(date +%s) * 1000 - 1000))
-for want_offset in 0 1; do
+declare -A written=()
+for _ in 1 2 3; do
   out=$(timeout 60 "$producer_exe" "$bootstrap" example-topic) || fail "producer exited $?: $out"
   echo "$out"
   [[ "$out" =~ ^Record\ written\ to\ offset\ ([0-9]+)\ timestamp\ ([0-9]+)\ partition\ ([0-9]+)$ ]] ||
     fail "producer output: '$out'"
   offset=${BASH_REMATCH[1]} timestamp=${BASH_REMATCH[2]} partition=${BASH_REMATCH[3]}
-  [ "$offset" = "$want_offset" ] || fail "offset $offset, expected $want_offset"
+  want_offset=${written[$partition]:-0}
+  written[$partition]=$((want_offset + 1))
+  [ "$offset" = "$want_offset" ] || fail "offset $offset in partition $partition, expected $want_offset"
   after=$(($(date +%s) * 1000 + 1000))
   [ "$timestamp" -ge "$before" ] && [ "$timestamp" -le "$after" ] ||
     fail "timestamp $timestamp not in [$before, $after]"
-  # The topic has 3 partitions; a null-key record may go to any, but both runs' records are
-  # read back from where the reports say they are.
-  got=$(k -C -t example-topic -p "$partition" -o "$offset" -c 1 -e -q -f '%s@%o %T\n')
+  got=$(k -C -t example-topic -p "$partition" -o "$offset" -c 1 -e -q -f '%s@%o %T\n' 2>&1) ||
+    fail "kcat could not read $partition/$offset: $got"
   [ "$got" = "hello kafkit@$offset $timestamp" ] || fail "log at $partition/$offset: '$got'"
 done
 echo "ok: kafkit-example-producer"
