@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The examples users copy from (examples/) against kafkit-broker as a process: the output
+# line they print, the exit status, and that the records are in the log (read back by kcat).
+# Usage: examples_test.sh PATH/TO/kafkit-broker PATH/TO/kafkit-example-producer
+#                         PATH/TO/kafkit-example-typed-producer
+set -euo pipefail
+broker_exe=$1 producer_exe=$2 typed_exe=$3
+work=$(mktemp -d /tmp/kafkit-examples-XXXXXX)
+broker_pid=
+cleanup() {
+  if [ -n "$broker_pid" ]; then
+    kill -9 "$broker_pid" 2>/dev/null || true
+    { wait "$broker_pid"; } 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+"$broker_exe" --listen 127.0.0.1:0 --data-dir "$work/data" --set num.partitions=3 \
+  >"$work/stdout" 2>"$work/stderr" &
+broker_pid=$!
+for _ in $(seq 100); do
+  grep -q 'ready' "$work/stdout" 2>/dev/null && break
+  sleep 0.1
+done
+bootstrap=$(sed -n 's/.*bootstrap.servers=//p' "$work/stdout")
+[ -n "$bootstrap" ] || fail "broker did not start: $(cat "$work/stderr")"
+k() { timeout 60 kcat -b "$bootstrap" "$@"; }
+
+# producer: one line per run, offsets counting up in the partition it names (a null key
+# may land in any of the 3 partitions).
+before=$(($(date +%s) * 1000 - 1000))
+declare -A written=()
+for _ in 1 2 3; do
+  out=$(timeout 60 "$producer_exe" "$bootstrap" example-topic) || fail "producer exited $?: $out"
+  echo "$out"
+  [[ "$out" =~ ^Record\ written\ to\ offset\ ([0-9]+)\ timestamp\ ([0-9]+)\ partition\ ([0-9]+)$ ]] ||
+    fail "producer output: '$out'"
+  offset=${BASH_REMATCH[1]} timestamp=${BASH_REMATCH[2]} partition=${BASH_REMATCH[3]}
+  want_offset=${written[$partition]:-0}
+  written[$partition]=$((want_offset + 1))
+  [ "$offset" = "$want_offset" ] || fail "offset $offset in partition $partition, expected $want_offset"
+  after=$(($(date +%s) * 1000 + 1000))
+  [ "$timestamp" -ge "$before" ] && [ "$timestamp" -le "$after" ] ||
+    fail "timestamp $timestamp not in [$before, $after]"
+  got=$(k -C -t example-topic -p "$partition" -o "$offset" -c 1 -e -q -f '%s@%o %T\n' 2>&1) ||
+    fail "kcat could not read $partition/$offset: $got"
+  [ "$got" = "hello kafkit@$offset $timestamp" ] || fail "log at $partition/$offset: '$got'"
+done
+echo "ok: kafkit-example-producer"
+
+# typed producer: three JSON events with keys and headers, one report line each.
+out=$(timeout 60 "$typed_exe" "$bootstrap" example-events) || fail "typed producer exited $?: $out"
+echo "$out"
+[ "$(echo "$out" | grep -cE '^Record written to offset [0-9]+ timestamp [0-9]+ partition [0-2]$')" = 3 ] ||
+  fail "typed producer output: '$out'"
+got=$(k -C -t example-events -e -q -f '%k %s %h\n' | sort)
+want='user-1 {"plan":"free","type":"signup"} content-type=application/json,source=kafkit-example
+user-1 {"plan":"pro","type":"upgrade"} content-type=application/json,source=kafkit-example
+user-2 {"plan":"pro","type":"signup"} content-type=application/json,source=kafkit-example'
+[ "$got" = "$want" ] || fail "typed producer records: '$got'"
+# Same key, same partition, in send order.
+user1=$(k -C -t example-events -e -q -f '%k %p %s\n' | grep '^user-1 ')
+[ "$(echo "$user1" | awk '{print $2}' | sort -u | wc -l)" = 1 ] || fail "user-1 split: $user1"
+echo "$user1" | head -1 | grep -q signup || fail "user-1 out of order: $user1"
+echo "ok: kafkit-example-typed-producer"
+
+# A configuration error is printed and the exit status is non-zero.
+if out=$("$producer_exe" "127.0.0.1:99999" example-topic 2>&1); then fail "bad bootstrap: exit 0"; fi
+echo "$out" | grep -q '^Configuration error: ' || fail "bad bootstrap output: '$out'"
+echo "ok: configuration error reported"
