@@ -14,10 +14,9 @@
 //   RD_KAFKA_MSG_F_COPY), null keys, explicit partitions round-robin over the 8 partitions
 //   of a fresh topic (created with CreateTopics), so both partition alike whatever their
 //   partitioners do. Idempotence is set explicitly on both (kafkit's default is true,
-//   librdkafka 2.0.2's false): off by default, because kafkit-broker does not serve
-//   InitProducerId yet (librdkafka then fails fatally, "Idempotent producer not supported");
-//   with --idempotence both clients run it on the acks=all cells (Kafka allows it only with
-//   acks=all; the acks=1 cells stay off).
+//   librdkafka 2.0.2's false): off by default, as librdkafka's default; with --idempotence
+//   both clients run it on the acks=all cells (Kafka allows it only with acks=all; the
+//   acks=1 cells stay off).
 // - One untimed warm-up message first (connection, metadata, producer id). The clock runs
 //   from the first timed send until flush() returns with every report in. Latency per
 //   message: the send timestamp is kept in an array indexed by the message's opaque, and the
@@ -435,7 +434,7 @@ const char* kUsage =
     "  --only CLIENT    run one client only\n"
     "  --rate R         send R msgs/s instead of flat out (latency without buffer queueing)\n"
     "  --idempotence    enable.idempotence=true on both clients in the acks=all cells (needs\n"
-    "                   a broker with InitProducerId; default: false everywhere)\n"
+    "                   InitProducerId, which kafkit-broker serves; default: false everywhere)\n"
     "  --partitions P   partitions of each topic (default 8)\n"
     "  --broker PATH    kafkit-broker binary (default: $KAFKIT_BROKER, else the one meson "
     "built)\n";
