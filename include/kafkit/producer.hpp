@@ -82,8 +82,8 @@ class Producer {
   Result<void> send(const ProducerRecord& record);
   /// As above; `on_delivery` replaces the global callback for this record.
   Result<void> send(const ProducerRecord& record, DeliveryCallback on_delivery);
-  /// Queues records in order, each with its own key, headers, partition and timestamp,
-  /// taking the lock once per partition run. Stops at the first refused record.
+  /// Queues records in order, each with its own key, headers, partition and timestamp
+  /// (one max.block.ms budget for the whole span). Stops at the first refused record.
   BatchSendResult send_batch(std::span<const ProducerRecord> records);
 
   /// Serves delivery reports and errors that are ready, waiting up to `timeout` for the
