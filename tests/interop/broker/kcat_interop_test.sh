@@ -11,18 +11,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-"$broker_exe" --listen 127.0.0.1:0 --data-dir "$work/data" --set num.partitions=2 \
-  >"$work/stdout" 2>"$work/stderr" &
-broker_pid=$!
-for _ in $(seq 100); do
-  grep -q 'ready' "$work/stdout" 2>/dev/null && break
-  sleep 0.1
-done
-bootstrap=$(sed -n 's/.*bootstrap.servers=//p' "$work/stdout")
-[ -n "$bootstrap" ] || fail "broker did not start: $(cat "$work/stderr")"
-k() { timeout 60 kcat -b "$bootstrap" "$@"; }
+# shellcheck source=../../lib/kafkit_broker.sh
+source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+start_broker --set num.partitions=2
 
 # Produce keyed messages with every codec, then consume them back with kcat.
 for codec in none gzip snappy lz4 zstd; do
