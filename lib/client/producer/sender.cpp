@@ -367,7 +367,9 @@ void Sender::send_request(std::int32_t node,
   protocol::ProduceRequest req;
   req.acks = config_.acks;
   req.timeout_ms = static_cast<std::int32_t>(config_.request_timeout.count());
-  for (auto& [q, b] : batches) {
+  for (auto& entry : batches) {
+    PartitionQueue* q = entry.first;
+    ProducerBatch* b = entry.second.get();  // not a structured binding: clang 14 cannot capture one
     b->leader = node;
     ++q->in_flight;
     b->sent = true;
