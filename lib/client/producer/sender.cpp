@@ -345,12 +345,14 @@ bool Sender::send_ready(SteadyClock::time_point now) {
       continue;
     }
     if (conn->state() != net::BrokerConnection::State::ready) continue;
+    if (q.in_flight > 0 && q.in_flight_node != leader) continue;  // drain the old leader first
     if (by_node.count(leader) == 0 && node_in_flight_[leader] >= config_.max_in_flight) continue;
     if (!prepare(q, *q.queue.front())) continue;
     std::size_t size = q.queue.front()->payload->size();
     std::size_t& bytes = request_bytes[leader];
     if (bytes != 0 && bytes + size > config_.max_request_size) continue;  // next request
     bytes += size;
+    q.in_flight_node = leader;
     by_node[leader].emplace_back(&q, std::move(q.queue.front()));
     q.queue.pop_front();
   }
