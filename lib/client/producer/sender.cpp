@@ -257,11 +257,14 @@ void Sender::on_producer_id(Result<protocol::InitProducerIdResponse> r, bool bum
     return;
   }
   if (error) {
-    // A broker without KIP-360 bumping: start over with a fresh producer id.
+    // A broker without KIP-360 bumping, or one that no longer knows (or refuses to map)
+    // this producer id, answers the same to every retry: start over with a fresh id.
     if (bump && r.ok() &&
         (r->error_code == code(ErrorCode::UnsupportedVersion) ||
          r->error_code == code(ErrorCode::InvalidProducerEpoch) ||
-         r->error_code == code(ErrorCode::ProducerFenced))) {
+         r->error_code == code(ErrorCode::ProducerFenced) ||
+         r->error_code == code(ErrorCode::InvalidProducerIdMapping) ||
+         r->error_code == code(ErrorCode::UnknownProducerId))) {
       idempotence_.set_producer(-1, -1);
     }
     producer_id_retry_at_ = SteadyClock::now() + config_.retry_backoff;
