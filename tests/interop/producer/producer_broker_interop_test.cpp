@@ -10,11 +10,13 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "../../integration/broker/broker_fixture.hpp"
 #include "kafkit/producer.hpp"
+#include "protocol/records/record_batch_reader.hpp"
 #include "rdkafka_reader.hpp"
 
 namespace kafkit::test {
@@ -40,6 +42,24 @@ std::string run(const std::string& command) {
   return out;
 }
 
+// The codec bits of the batches stored in the first MiB of `topic` [partition], read with
+// plain Fetch (the broker stores and serves producer batches as they came).
+std::set<int> stored_codecs(std::uint16_t port, const std::string& topic, std::int32_t partition) {
+  broker::test::TestClient c(port);
+  std::set<int> codecs;
+  auto f = c.call<protocol::FetchResponse>(
+      broker::test::fetch_request(topic, partition, 0, 0, 1, 1 << 20), 11);
+  protocol::RecordsReader reader(*f.responses.at(0).partitions.at(0).records);
+  protocol::RecordBatchView batch;
+  while (true) {
+    auto st = reader.next(batch);
+    REQUIRE(st.ok());
+    if (*st != protocol::ReadStatus::batch) break;
+    codecs.insert(static_cast<int>(batch.header().codec()));
+  }
+  return codecs;
+}
+
 }  // namespace
 
 TEST_SUITE_BEGIN("interop-producer-broker");
@@ -56,7 +76,9 @@ TEST_CASE("kafkit-broker: librdkafka reads what kafkit produced, for every codec
         "value-" + std::to_string(i) + "-" +
         std::string(static_cast<std::size_t>(i % 150), static_cast<char>('a' + i % 26)));
   }
-  for (std::string codec : {"none", "gzip", "snappy", "lz4", "zstd"}) {
+  const std::array<std::string, 5> codecs{"none", "gzip", "snappy", "lz4", "zstd"};
+  for (std::size_t codec_id = 0; codec_id < codecs.size(); ++codec_id) {
+    const std::string& codec = codecs[codec_id];
     CAPTURE(codec);
     const std::string topic = "kb-" + codec;
     std::int64_t failed = 0;
@@ -80,6 +102,8 @@ TEST_CASE("kafkit-broker: librdkafka reads what kafkit produced, for every codec
       REQUIRE_MESSAGE(flushed.ok(), flushed.error().message);
     }
     CHECK(failed == 0);
+    // The batches really carry the codec (attribute bits 0-2: none 0 ... zstd 4).
+    CHECK(stored_codecs(broker.port(), topic, 0) == std::set<int>{static_cast<int>(codec_id)});
 
     RdKafkaReader reader(bootstrap_of(broker), topic);
     std::vector<ConsumedRecord> got = reader.read_all(kPartitions, 60s);

@@ -127,8 +127,12 @@ class RdKafkaReader {
         rd_kafka_message_destroy(m);
       }
     }
+    std::string progress;
+    for (std::size_t p = 0; p < next.size(); ++p)
+      progress += " [" + std::to_string(p) + "] " + std::to_string(next[p]) + "/" +
+                  std::to_string(w.high[p]);
     CHECK_MESSAGE(done(), "librdkafka did not read ", topic_, " to its end within ",
-                  timeout.count(), " ms");
+                  timeout.count(), " ms:", progress);
     return count;
   }
 
