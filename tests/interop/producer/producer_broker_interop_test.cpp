@@ -77,6 +77,12 @@ TEST_CASE("kafkit-broker: librdkafka reads what kafkit produced, for every codec
         std::string(static_cast<std::size_t>(i % 150), static_cast<char>('a' + i % 26)));
   }
   const std::array<std::string, 5> codecs{"none", "gzip", "snappy", "lz4", "zstd"};
+  // Explicit CreateTimes, but recent ones: older than retention.ms (7 days) they would be
+  // deleted by the broker's retention pass before the consumer gets to them.
+  const std::int64_t base_ts = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count() -
+                               3600000;
   for (std::size_t codec_id = 0; codec_id < codecs.size(); ++codec_id) {
     const std::string& codec = codecs[codec_id];
     CAPTURE(codec);
@@ -95,7 +101,7 @@ TEST_CASE("kafkit-broker: librdkafka reads what kafkit produced, for every codec
                                 .key = keys[idx],
                                 .value = values[idx],
                                 .headers = headers,
-                                .timestamp = 1600000000000 + i});
+                                .timestamp = base_ts + i});
         REQUIRE_MESSAGE(r.ok(), r.error().message);
       }
       auto flushed = producer.flush(60s);
@@ -121,7 +127,7 @@ TEST_CASE("kafkit-broker: librdkafka reads what kafkit produced, for every codec
       seen[idx] = true;
       CHECK(r.key == keys[idx]);
       CHECK(r.value == values[idx]);
-      CHECK(r.timestamp == 1600000000000 + i);
+      CHECK(r.timestamp == base_ts + i);
       CHECK(r.headers[0].first == "n");
       CHECK(r.headers[1].first == "null");
       CHECK_FALSE(r.headers[1].second.has_value());
