@@ -260,11 +260,14 @@ void Sender::on_producer_id(Result<protocol::InitProducerIdResponse> r, bool bum
     return;
   }
   if (error) {
-    // A broker without KIP-360 bumping: start over with a fresh producer id.
+    // A broker without KIP-360 bumping, or one that no longer knows (or refuses to map)
+    // this producer id, answers the same to every retry: start over with a fresh id.
     if (bump && r.ok() &&
         (r->error_code == code(ErrorCode::UnsupportedVersion) ||
          r->error_code == code(ErrorCode::InvalidProducerEpoch) ||
-         r->error_code == code(ErrorCode::ProducerFenced))) {
+         r->error_code == code(ErrorCode::ProducerFenced) ||
+         r->error_code == code(ErrorCode::InvalidProducerIdMapping) ||
+         r->error_code == code(ErrorCode::UnknownProducerId))) {
       idempotence_.set_producer(-1, -1);
     }
     producer_id_retry_at_ = SteadyClock::now() + config_.retry_backoff;
@@ -348,12 +351,14 @@ bool Sender::send_ready(SteadyClock::time_point now) {
       continue;
     }
     if (conn->state() != net::BrokerConnection::State::ready) continue;
+    if (q.in_flight > 0 && q.in_flight_node != leader) continue;  // drain the old leader first
     if (by_node.count(leader) == 0 && node_in_flight_[leader] >= config_.max_in_flight) continue;
     if (!prepare(q, *q.queue.front())) continue;
     std::size_t size = q.queue.front()->payload->size();
     std::size_t& bytes = request_bytes[leader];
     if (bytes != 0 && bytes + size > config_.max_request_size) continue;  // next request
     bytes += size;
+    q.in_flight_node = leader;
     by_node[leader].emplace_back(&q, std::move(q.queue.front()));
     q.queue.pop_front();
   }

@@ -64,6 +64,10 @@ class Sender {
     std::deque<BatchPtr> queue;  // oldest first; retries go back in sequence order
     int in_flight = 0;
     bool retrying = false;  // hold new sends until in-flight batches are answered
+    // The broker the in-flight batches went to. After a leader change, newer batches wait
+    // until those are answered: sent to the new leader at once they could be appended
+    // before an older batch that then fails and is retried there.
+    std::int32_t in_flight_node = -1;
   };
   struct InFlight {
     std::int32_t node = -1;
