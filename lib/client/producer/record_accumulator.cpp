@@ -182,7 +182,6 @@ void RecordAccumulator::set_topic(const std::string& topic, std::int32_t partiti
       t.partitions.resize(static_cast<size_t>(partition_count));
     }
     t.available = std::move(available);
-    partitioner_->on_queue_sizes(topic, {});
   }
   topic_cv_.notify_all();
 }
@@ -194,6 +193,12 @@ void RecordAccumulator::set_topic_error(const std::string& topic, Error error) {
     if (t.partition_count == 0) t.error = std::move(error);
   }
   topic_cv_.notify_all();
+}
+
+void RecordAccumulator::report_queue_sizes(const std::string& topic,
+                                           std::span<const std::uint32_t> queued) {
+  std::lock_guard lock(mutex_);
+  partitioner_->on_queue_sizes(topic, queued);
 }
 
 std::vector<std::string> RecordAccumulator::topics() const {

@@ -62,6 +62,9 @@ class RecordAccumulator {
                  std::vector<std::int32_t> available);
   /// I/O thread: the topic cannot be produced to (authorization, invalid name).
   void set_topic_error(const std::string& topic, Error error);
+  /// I/O thread: batches waiting or in flight per partition (index = partition), for the
+  /// KIP-794 adaptive partitioner, which steers new records away from slow partitions.
+  void report_queue_sizes(const std::string& topic, std::span<const std::uint32_t> queued);
   /// Topics send() has asked about.
   std::vector<std::string> topics() const;
   /// Blocks until `topic`'s partition count is known, it failed, or `deadline`.

@@ -167,6 +167,8 @@ void Sender::run() {
   for (int pass = 0; pass < config_.max_in_flight && send_ready(now); ++pass) {
   }
 
+  report_queue_sizes(now);
+
   // Wake again for the next linger end, retry backoff or delivery deadline.
   std::optional<SteadyClock::time_point> next = linger_due;
   auto consider = [&](SteadyClock::time_point t) {
@@ -180,6 +182,29 @@ void Sender::run() {
   }
   if (producer_id_retry_at_ > now) consider(producer_id_retry_at_);
   if (next) schedule(*next);
+}
+
+void Sender::report_queue_sizes(SteadyClock::time_point now) {
+  // KIP-794 weighs partitions by their backlog; a few times per linger is plenty.
+  if (now < next_queue_report_) return;
+  next_queue_report_ = now + std::max(config_.linger, std::chrono::milliseconds(5));
+  std::vector<std::uint32_t> sizes;
+  const std::string* topic = nullptr;
+  auto flush_topic = [&] {
+    if (topic != nullptr) accumulator_.report_queue_sizes(*topic, sizes);
+    sizes.clear();
+  };
+  for (auto& [key, q] : queues_) {  // ordered by (topic, partition)
+    if (topic == nullptr || *topic != q.topic) {
+      flush_topic();
+      topic = &q.topic;
+    }
+    if (sizes.size() <= static_cast<size_t>(q.partition))
+      sizes.resize(static_cast<size_t>(q.partition) + 1, 0);
+    sizes[static_cast<size_t>(q.partition)] =
+        static_cast<std::uint32_t>(q.queue.size() + static_cast<size_t>(q.in_flight));
+  }
+  flush_topic();
 }
 
 void Sender::expire(SteadyClock::time_point now) {

@@ -78,6 +78,7 @@ class Sender {
   void schedule(SteadyClock::time_point when);
   void on_metadata(const Error* error);
   void expire(SteadyClock::time_point now);
+  void report_queue_sizes(SteadyClock::time_point now);
   void maybe_init_producer_id();
   void on_producer_id(Result<protocol::InitProducerIdResponse> response, bool bump);
   void renumber_unsent();
@@ -108,6 +109,7 @@ class Sender {
   std::map<std::uint64_t, InFlight> in_flight_;
   std::map<std::int32_t, int> node_in_flight_;
   std::uint64_t next_request_id_ = 1;
+  SteadyClock::time_point next_queue_report_{};
   net::TimerId timer_ = 0;
   SteadyClock::time_point timer_due_{};
   bool shut_down_ = false;

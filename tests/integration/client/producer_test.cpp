@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "kafkit/producer.hpp"
@@ -286,6 +287,40 @@ TEST_CASE(
   CHECK(reports.all[1].ok());
   CHECK(reports.all[1].offset == 1);
   broker.cluster->clear_faults();
+}
+
+}  // namespace kafkit::test
+
+namespace kafkit::test {
+
+TEST_CASE("producer: null-key records avoid partitions without a leader (uniform_sticky)") {
+  RunningBroker broker(Properties{{"num.partitions", "4"}}, 2);
+  Config c{{"bootstrap.servers", broker.cluster->bootstrap_servers()},
+           {"partitioner", "uniform_sticky"},
+           {"batch.size", "2000"},
+           {"metadata.max.age.ms", "200"}};
+  Reports reports;
+  Producer producer(c, {.on_delivery = reports.callback()});
+  REQUIRE(producer.send({.topic = "half", .partition = 0, .value = "warm-up"}).ok());
+  REQUIRE(producer.flush(10s).ok());
+  int32_t down = broker.cluster->node_ids()[1];
+  std::set<int32_t> down_partitions;
+  for (int32_t p = 0; p < 4; ++p)
+    if (broker.cluster->leader_of("half", p)->leader == down) down_partitions.insert(p);
+  REQUIRE_FALSE(down_partitions.empty());
+  REQUIRE(down_partitions.size() < 4);
+  REQUIRE(broker.cluster->stop_node(down, false).ok());
+  // The producer learns of the leaderless partitions from its next metadata refresh.
+  std::this_thread::sleep_for(600ms);
+  std::string value(100, 'v');
+  for (int i = 0; i < 500; ++i) REQUIRE(producer.send({.topic = "half", .value = value}).ok());
+  REQUIRE(producer.flush(10s).ok());
+  REQUIRE(reports.all.size() == 501);
+  for (const auto& r : reports.all) {
+    CHECK(r.ok());
+    CHECK(down_partitions.count(r.partition) == 0);
+  }
+  CHECK(producer.close(5s).ok());
 }
 
 }  // namespace kafkit::test
