@@ -45,6 +45,9 @@ struct ProducerBatch {
   int attempts = 0;
   /// Sent at least once: a failure from now on may have been persisted.
   bool sent = false;
+  /// An attempt went unanswered (timeout, disconnect): the broker may have written it, so
+  /// whatever later attempts hear, a failure is possibly_persisted.
+  bool maybe_written = false;
   SteadyClock::time_point retry_at{};
 };
 
