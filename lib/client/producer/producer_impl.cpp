@@ -115,10 +115,13 @@ BatchSendResult ProducerImpl::send_batch(std::span<const ProducerRecord> records
 }
 
 int ProducerImpl::serve(std::chrono::milliseconds timeout) {
+  // Sleep before taking the serving lock: a poll(timeout) waiting for reports must not
+  // hold up a send() (max.block.ms), flush() or close() deadline on another thread.
+  deliveries_.wait(timeout);
   std::lock_guard serving(serve_mutex_);
   std::vector<CompletedBatch> batches;
   std::vector<Error> errors;
-  deliveries_.take(timeout, batches, errors);
+  deliveries_.take(std::chrono::milliseconds(0), batches, errors);
   for (const Error& e : errors)
     if (callbacks_.on_error) callbacks_.on_error(e);
   int served = 0;
