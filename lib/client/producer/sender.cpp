@@ -368,8 +368,10 @@ void Sender::send_request(std::int32_t node,
     ++q->in_flight;
     b->sent = true;
     ++b->attempts;
+    // clang 14 cannot capture a structured binding: name the topic first.
+    const std::string& topic = b->topic;
     auto it = std::find_if(req.topic_data.begin(), req.topic_data.end(),
-                           [&](const auto& t) { return t.name == b->topic; });
+                           [&](const auto& t) { return t.name == topic; });
     if (it == req.topic_data.end()) {
       req.topic_data.emplace_back();
       it = std::prev(req.topic_data.end());
