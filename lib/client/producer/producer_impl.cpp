@@ -57,22 +57,38 @@ ProducerImpl::~ProducerImpl() {
                                                    : std::chrono::milliseconds(120000));
 }
 
+template <class F>
+bool ProducerImpl::with_sender(F&& f) {
+  // Dekker-style with close(): both sides write their flag, then read the other's (seq_cst),
+  // so either this call sees closed_ or close() sees it inside and waits.
+  sender_users_.fetch_add(1);
+  bool open = !closed_.load();
+  if (open) f(*sender_);
+  sender_users_.fetch_sub(1);
+  return open;
+}
+
 Result<void> ProducerImpl::append(const ProducerRecord& record, DeliveryCallback* callback,
                                   SteadyClock::time_point deadline) {
   bool asked_for_topic = false;
   for (;;) {
-    if (closed_.load(std::memory_order_acquire))
-      return Error{errc::closed, "the producer is closed"};
     auto now = SteadyClock::now();
-    auto r = accumulator_.append(record, callback, wall_clock_ms(), now);
+    RecordAccumulator::AppendResult r;
+    // The append and the wake-up happen before close() may shut the sender down.
+    bool open = with_sender([&](Sender& sender) {
+      r = accumulator_.append(record, callback, wall_clock_ms(), now);
+      if (r.status == RecordAccumulator::Status::appended && r.wake) sender.wake();
+      if (r.status == RecordAccumulator::Status::unknown_topic && !asked_for_topic)
+        sender.add_topic(std::string(record.topic));
+      if (r.status == RecordAccumulator::Status::buffer_full && now < deadline) sender.wake();
+    });
+    if (!open) return Error{errc::closed, "the producer is closed"};
     switch (r.status) {
       case RecordAccumulator::Status::appended:
-        if (r.wake) sender_->wake();
         return {};
       case RecordAccumulator::Status::failed:
         return *r.error;
       case RecordAccumulator::Status::unknown_topic: {
-        if (!asked_for_topic) sender_->add_topic(std::string(record.topic));
         asked_for_topic = true;
         auto waited = accumulator_.wait_for_topic(record.topic, deadline);
         if (!waited) return waited.error();
@@ -86,7 +102,6 @@ Result<void> ProducerImpl::append(const ProducerRecord& record, DeliveryCallback
                            std::to_string(config_.max_bytes) +
                            ") after max.block.ms=" + std::to_string(config_.max_block.count()) +
                            "; call poll() to serve delivery reports"};
-        sender_->wake();
         // Space comes back as reports are served, so serve them while waiting.
         serve(std::min(std::chrono::ceil<std::chrono::milliseconds>(deadline - now),
                        std::chrono::milliseconds(10)));
@@ -156,7 +171,10 @@ int ProducerImpl::poll(std::chrono::milliseconds timeout) {
 
 Result<void> ProducerImpl::flush(std::chrono::milliseconds timeout) {
   auto deadline = SteadyClock::now() + timeout;
-  sender_->set_flushing(true);
+  if (!with_sender([](Sender& sender) { sender.set_flushing(true); })) {
+    serve(std::chrono::milliseconds(0));  // closed: everything has its report by now
+    return {};
+  }
   Result<void> result;
   for (;;) {
     serve(std::chrono::milliseconds(0));
@@ -171,7 +189,7 @@ Result<void> ProducerImpl::flush(std::chrono::milliseconds timeout) {
     serve(std::min(std::chrono::ceil<std::chrono::milliseconds>(deadline - now),
                    std::chrono::milliseconds(100)));
   }
-  sender_->set_flushing(false);
+  (void)with_sender([](Sender& sender) { sender.set_flushing(false); });
   return result;
 }
 
@@ -179,7 +197,10 @@ Result<void> ProducerImpl::close(std::chrono::milliseconds timeout) {
   std::lock_guard lock(close_mutex_);
   if (!io_thread_.joinable()) return {};
   Result<void> flushed = flush(timeout);
-  closed_.store(true, std::memory_order_release);
+  closed_.store(true);
+  // Sends that passed their closed_ check before it may still append and wake the sender:
+  // let them finish, so shut_down below fails what they appended.
+  while (sender_users_.load() != 0) std::this_thread::yield();
   Error why{errc::closed, "the producer was closed before the record was delivered"};
   loop_->post([this, why] {
     sender_->shut_down(why);

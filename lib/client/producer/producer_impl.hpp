@@ -33,6 +33,11 @@ class ProducerImpl {
  private:
   Result<void> append(const ProducerRecord& record, DeliveryCallback* callback,
                       SteadyClock::time_point deadline);
+  /// Runs `f(*sender_)` unless the producer is closed (false then). close() waits for
+  /// callers inside before it shuts the sender down, so they never see it destroyed and
+  /// every record they append is failed by shut_down.
+  template <class F>
+  bool with_sender(F&& f);
   int serve(std::chrono::milliseconds timeout);
 
   ProducerConfig config_;
@@ -44,6 +49,7 @@ class ProducerImpl {
   std::thread io_thread_;
   std::mutex serve_mutex_;  // one thread serves reports at a time: per-partition order
   std::atomic<bool> closed_{false};
+  std::atomic<int> sender_users_{0};  // threads inside with_sender()
   std::mutex close_mutex_;
 };
 
