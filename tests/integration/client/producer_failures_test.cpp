@@ -462,6 +462,8 @@ TEST_CASE("producer failures: flush and close keep their deadlines with the lead
   REQUIRE_FALSE(after.ok());
   CHECK(after.error().code == errc::closed);
   CHECK(p.close(100ms).ok());  // idempotent
+  CHECK(p.flush(100ms).ok());  // nothing left to wait for (and no sender to ask)
+  CHECK(p.poll(0ms) == 0);
 }
 
 TEST_CASE("producer failures: records still lingering when close() comes are reported closed") {
@@ -636,6 +638,57 @@ TEST_CASE("producer failures: four sending threads and one polling thread") {
   }
   CHECK(total == kTotal);
   REQUIRE(p.close(5s).ok());
+}
+
+TEST_CASE("producer failures: close() while other threads keep sending") {
+  // Every send() that returned ok gets exactly one report, whenever close() comes; sends
+  // after it fail with errc::closed.
+  RunningBroker broker(Properties{{"num.partitions", "2"}});
+  for (int round = 0; round < 8; ++round) {
+    CAPTURE(round);
+    Reports reports;
+    auto p = std::make_unique<Producer>(
+        Config{{"bootstrap.servers", bootstrap(broker)}, {"linger.ms", "0"}},
+        ProducerCallbacks{.on_delivery = reports.callback()});
+    warm_up(*p, "race", {0, 1});
+    constexpr int kThreads = 3;
+    std::atomic<int> next{0};
+    std::vector<std::vector<int>> accepted(kThreads);
+    std::vector<std::thread> senders;
+    for (int t = 0; t < kThreads; ++t) {
+      senders.emplace_back([&, t] {
+        for (;;) {
+          int n = next++;
+          auto r =
+              p->send({.topic = "race", .partition = n % 2, .value = "v", .opaque = opaque(n)});
+          if (!r.ok()) {
+            CHECK(r.error().code == errc::closed);
+            return;
+          }
+          accepted[size_t(t)].push_back(n);
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + round));
+    // close()'s flush may not finish while the others keep sending (flush waits for every
+    // pending record, not only those sent before it): only its deadline is checked.
+    auto start = Clock::now();
+    (void)p->close(300ms);
+    CHECK(Clock::now() - start < 1s);
+    for (auto& s : senders) s.join();
+    std::set<int> sent;
+    for (auto& v : accepted) sent.insert(v.begin(), v.end());
+    CHECK(p->pending() == 0);
+    p->poll(0ms);
+    std::vector<void*> seen = reports.order();
+    std::set<void*> unique(seen.begin(), seen.end());
+    CHECK(unique.size() == seen.size());
+    CHECK(seen.size() == sent.size());
+    int missing = 0;
+    for (int n : sent) missing += unique.count(opaque(n)) == 1 ? 0 : 1;
+    CHECK(missing == 0);
+    p.reset();
+  }
 }
 
 }  // namespace kafkit::test
