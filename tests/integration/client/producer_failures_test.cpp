@@ -691,4 +691,62 @@ TEST_CASE("producer failures: close() while other threads keep sending") {
   }
 }
 
+TEST_CASE("producer failures: sequence errors from the broker end in an epoch bump, not loss") {
+  // UNKNOWN_PRODUCER_ID (the broker lost our state), OUT_OF_ORDER_SEQUENCE_NUMBER and
+  // INVALID_PRODUCER_EPOCH on one batch with others in flight behind it: every record is
+  // delivered once, in order, with no error reported.
+  for (int16_t injected :
+       {code(ErrorCode::UnknownProducerId), code(ErrorCode::OutOfOrderSequenceNumber),
+        code(ErrorCode::InvalidProducerEpoch)}) {
+    CAPTURE(injected);
+    RunningBroker broker;
+    Reports reports;
+    Producer p(Config{{"bootstrap.servers", bootstrap(broker)},
+                      {"batch.num.messages", "1"},
+                      {"linger.ms", "0"}},
+               {.on_delivery = reports.callback()});
+    warm_up(p, "seq", {0});
+    REQUIRE(broker.cluster->inject_errors(kProduce, injected, 1, "seq", 0).ok());
+    constexpr int kCount = 30;
+    std::vector<std::string> values;
+    for (int i = 0; i < kCount; ++i) values.push_back("s" + std::to_string(i));
+    for (int i = 0; i < kCount; ++i)
+      REQUIRE(
+          p.send({.topic = "seq", .partition = 0, .value = values[size_t(i)], .opaque = opaque(i)})
+              .ok());
+    auto f = p.flush(8s);
+    REQUIRE_MESSAGE(f.ok(), f.error().message);
+    reports.check_exactly_once(kCount);
+    for (int i = 0; i < kCount; ++i) {
+      auto r = reports.at(i);
+      CAPTURE(i);
+      CHECK_MESSAGE(!r.error.has_value(), r.error.value_or(Error{}).message);
+    }
+    std::vector<std::string> want{"warm-up"};
+    want.insert(want.end(), values.begin(), values.end());
+    CHECK(values_of(read_partition(broker.port(), "seq", 0)) == want);
+    REQUIRE(p.close(3s).ok());
+  }
+}
+
+TEST_CASE("producer failures: a retriable InitProducerId error delays, then delivers") {
+  RunningBroker broker;
+  constexpr int16_t kInitProducerId = 22;
+  REQUIRE(
+      broker.cluster->inject_errors(kInitProducerId, code(ErrorCode::CoordinatorNotAvailable), 3)
+          .ok());
+  Reports reports;
+  Producer p(Config{{"bootstrap.servers", bootstrap(broker)}, {"retry.backoff.ms", "20"}},
+             {.on_delivery = reports.callback()});
+  REQUIRE(p.send({.topic = "pid", .value = "v", .opaque = opaque(0)}).ok());
+  auto f = p.flush(5s);
+  REQUIRE_MESSAGE(f.ok(), f.error().message);
+  reports.check_exactly_once(1);
+  CHECK_FALSE(reports.at(0).error.has_value());
+  auto log = read_partition(broker.port(), "pid", 0);
+  REQUIRE(log.size() == 1);
+  CHECK(log[0].producer_id >= 0);
+  CHECK(log[0].base_sequence == 0);
+}
+
 }  // namespace kafkit::test
