@@ -749,4 +749,34 @@ TEST_CASE("producer failures: a retriable InitProducerId error delays, then deli
   CHECK(log[0].base_sequence == 0);
 }
 
+TEST_CASE("producer failures: the only broker restarts with a request in flight") {
+  // The answer to an appended batch is lost with the connection; the producer finds the
+  // node again, resends, and the broker's deduplication keeps the log at one copy.
+  RunningBroker broker;
+  Reports reports;
+  Producer p(Config{{"bootstrap.servers", bootstrap(broker)},
+                    {"linger.ms", "0"},
+                    {"reconnect.backoff.max.ms", "200"}},
+             {.on_delivery = reports.callback()});
+  warm_up(p, "restart", {0});
+  int32_t node = broker.cluster->node_ids().front();
+  broker.cluster->delay_responses(kProduce, 3000ms, 1);
+  REQUIRE(p.send({.topic = "restart", .partition = 0, .value = "once", .opaque = opaque(0)}).ok());
+  REQUIRE(wait_for_log(broker.port(), "restart", 0, 2, 3s));
+  REQUIRE(broker.cluster->stop_node(node).ok());
+  std::this_thread::sleep_for(300ms);
+  REQUIRE(broker.cluster->start_node(node).ok());
+  REQUIRE(p.send({.topic = "restart", .partition = 0, .value = "after", .opaque = opaque(1)}).ok());
+  auto f = p.flush(6s);
+  REQUIRE_MESSAGE(f.ok(), f.error().message);
+  reports.check_exactly_once(2);
+  for (int i = 0; i < 2; ++i) {
+    auto r = reports.at(i);
+    CHECK_MESSAGE(!r.error.has_value(), r.error.value_or(Error{}).message);
+  }
+  CHECK(values_of(read_partition(broker.port(), "restart", 0)) ==
+        std::vector<std::string>{"warm-up", "once", "after"});
+  REQUIRE(p.close(3s).ok());
+}
+
 }  // namespace kafkit::test
