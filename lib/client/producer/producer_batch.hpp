@@ -18,6 +18,9 @@ using SteadyClock = std::chrono::steady_clock;
 struct RecordMeta {
   void* opaque = nullptr;
   std::int64_t timestamp = -1;
+  /// The record's place among every record this producer accepted (flush() waits for
+  /// those below a mark).
+  std::uint64_t number = 0;
 };
 
 struct ProducerBatch {

@@ -1,6 +1,8 @@
 #include "client/producer/producer_impl.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <tuple>
 
 #include "client/partitioner/partitioner_factory.hpp"
 #include "common/wall_clock.hpp"
@@ -152,6 +154,8 @@ int ProducerImpl::serve(std::chrono::milliseconds timeout) {
       report.offset = done.base_offset >= 0 ? done.base_offset + static_cast<std::int64_t>(i) : -1;
       report.timestamp = done.log_append_time >= 0 ? done.log_append_time : b.records[i].timestamp;
       report.opaque = b.records[i].opaque;
+      for (FlushWait* w : flush_waits_)
+        if (b.records[i].number < w->before) --w->remaining;
       if (cb != b.callbacks.end() && cb->first == i) {
         cb->second(report);
         ++cb;
@@ -175,19 +179,35 @@ Result<void> ProducerImpl::flush(std::chrono::milliseconds timeout) {
     serve(std::chrono::milliseconds(0));  // closed: everything has its report by now
     return {};
   }
+  // Only the records sent before this call count (as in the Java client): others may keep
+  // sending meanwhile. Reports are counted as served, under the serving lock.
+  FlushWait wait;
+  {
+    std::lock_guard serving(serve_mutex_);
+    std::tie(wait.before, wait.remaining) = accumulator_.mark();
+    flush_waits_.push_back(&wait);
+  }
+  auto remaining = [&] {
+    std::lock_guard serving(serve_mutex_);
+    return wait.remaining;
+  };
   Result<void> result;
   for (;;) {
     serve(std::chrono::milliseconds(0));
-    if (pending() == 0) break;
+    if (remaining() == 0) break;
     auto now = SteadyClock::now();
     if (now >= deadline) {
-      result = Error{errc::timed_out, "flush: " + std::to_string(pending()) +
+      result = Error{errc::timed_out, "flush: " + std::to_string(remaining()) +
                                           " record(s) still without a delivery report after " +
                                           std::to_string(timeout.count()) + " ms"};
       break;
     }
     serve(std::min(std::chrono::ceil<std::chrono::milliseconds>(deadline - now),
                    std::chrono::milliseconds(100)));
+  }
+  {
+    std::lock_guard serving(serve_mutex_);
+    flush_waits_.erase(std::find(flush_waits_.begin(), flush_waits_.end(), &wait));
   }
   (void)with_sender([](Sender& sender) { sender.set_flushing(false); });
   return result;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "client/producer/delivery_queue.hpp"
 #include "client/producer/producer_config.hpp"
@@ -48,6 +49,13 @@ class ProducerImpl {
   std::unique_ptr<Sender> sender_;  /// @thread io (created and destroyed there too)
   std::thread io_thread_;
   std::mutex serve_mutex_;  // one thread serves reports at a time: per-partition order
+  /// A flush() in progress: records numbered below `before` whose reports it still waits
+  /// for.
+  struct FlushWait {
+    std::uint64_t before = 0;
+    std::size_t remaining = 0;
+  };
+  std::vector<FlushWait*> flush_waits_;  /// guarded by serve_mutex_
   std::atomic<bool> closed_{false};
   std::atomic<int> sender_users_{0};  // threads inside with_sender()
   std::mutex close_mutex_;
