@@ -779,4 +779,38 @@ TEST_CASE("producer failures: the only broker restarts with a request in flight"
   REQUIRE(p.close(3s).ok());
 }
 
+TEST_CASE("producer failures: flush() waits for the records sent before it, not after it") {
+  // Bug found: flush() waited until nothing at all was pending, so a record another thread
+  // sent during the flush to a partition without a leader made it time out.
+  RunningBroker broker(Properties{{"num.partitions", "2"}}, 2);
+  Reports reports;
+  Producer p(Config{{"bootstrap.servers", bootstrap(broker)}, {"linger.ms", "0"}},
+             {.on_delivery = reports.callback()});
+  warm_up(p, "later", {0, 1});
+  auto leader0 = broker.cluster->leader_of("later", 0);
+  auto leader1 = broker.cluster->leader_of("later", 1);
+  REQUIRE(leader0.has_value());
+  REQUIRE(leader1.has_value());
+  REQUIRE_MESSAGE(leader0->leader != leader1->leader, "both partitions on one node");
+  REQUIRE(broker.cluster->stop_node(leader1->leader, false).ok());
+  // The record before the flush is answered late; one sent during it cannot be sent at all.
+  broker.cluster->delay_responses(kProduce, 400ms, 1);
+  REQUIRE(p.send({.topic = "later", .partition = 0, .value = "before", .opaque = opaque(0)}).ok());
+  std::thread other([&] {
+    std::this_thread::sleep_for(100ms);
+    CHECK(p.send({.topic = "later", .partition = 1, .value = "during", .opaque = opaque(1)}).ok());
+  });
+  auto start = Clock::now();
+  auto f = p.flush(2s);
+  auto took = Clock::now() - start;
+  other.join();
+  CHECK_MESSAGE(f.ok(), (f.ok() ? "" : f.error().message));
+  CHECK(took >= 300ms);
+  CHECK(took < 1500ms);
+  CHECK_FALSE(reports.at(0).error.has_value());
+  CHECK(p.pending() == 1);
+  (void)p.close(100ms);
+  reports.check_exactly_once(2);
+}
+
 }  // namespace kafkit::test

@@ -2,6 +2,7 @@
 // without sleeping; buffer bounds, topic states and record checks are tested directly.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <vector>
@@ -259,4 +260,22 @@ TEST_CASE("RecordAccumulator: partitions keep separate batches in append order")
   REQUIRE(batches.size() == 2);
   CHECK(batches[0]->partition != batches[1]->partition);
   for (const auto& b : batches) CHECK(b->records.size() == 3);
+}
+
+TEST_CASE("RecordAccumulator: records are numbered in append order; mark() reads both counts") {
+  Fixture f(config_with([](AccumulatorConfig&) {}), 2);
+  CHECK(f.acc.mark() == std::pair<std::uint64_t, std::size_t>{0, 0});
+  for (int i = 0; i < 5; ++i)
+    REQUIRE(f.append("v", i % 2).status == RecordAccumulator::Status::appended);
+  // Refused records take no number.
+  CHECK(f.append("v", 7).status == RecordAccumulator::Status::failed);
+  CHECK(f.acc.mark() == std::pair<std::uint64_t, std::size_t>{5, 5});
+  auto batches = f.take(t0, true);
+  std::vector<std::uint64_t> numbers;
+  for (const auto& b : batches)
+    for (const auto& r : b->records) numbers.push_back(r.number);
+  std::sort(numbers.begin(), numbers.end());
+  CHECK(numbers == std::vector<std::uint64_t>{0, 1, 2, 3, 4});
+  f.acc.release_records(2);
+  CHECK(f.acc.mark() == std::pair<std::uint64_t, std::size_t>{5, 3});
 }
