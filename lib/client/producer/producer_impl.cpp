@@ -134,8 +134,21 @@ BatchSendResult ProducerImpl::send_batch(std::span<const ProducerRecord> records
 int ProducerImpl::serve(std::chrono::milliseconds timeout) {
   // Sleep before taking the serving lock: a poll(timeout) waiting for reports must not
   // hold up a send() (max.block.ms), flush() or close() deadline on another thread.
+  if (serving_here()) {
+    // Called from a delivery callback (a send() waiting for buffer space): the outer call
+    // is in the middle of serving, so only wait.
+    if (timeout.count() > 0) std::this_thread::sleep_for(timeout);
+    return 0;
+  }
   deliveries_.wait(timeout);
   std::lock_guard serving(serve_mutex_);
+  struct Owner {
+    std::atomic<std::thread::id>& id;
+    explicit Owner(std::atomic<std::thread::id>& id) : id(id) {
+      id.store(std::this_thread::get_id());
+    }
+    ~Owner() { id.store(std::thread::id()); }
+  } owner(serving_thread_);
   std::vector<CompletedBatch> batches;
   std::vector<Error> errors;
   deliveries_.take(std::chrono::milliseconds(0), batches, errors);
@@ -174,6 +187,10 @@ int ProducerImpl::poll(std::chrono::milliseconds timeout) {
 }
 
 Result<void> ProducerImpl::flush(std::chrono::milliseconds timeout) {
+  if (serving_here())
+    return Error{errc::invalid_argument,
+                 "flush() called from a delivery callback: it would wait for reports only its "
+                 "caller can serve"};
   auto deadline = SteadyClock::now() + timeout;
   if (!with_sender([](Sender& sender) { sender.set_flushing(true); })) {
     serve(std::chrono::milliseconds(0));  // closed: everything has its report by now
@@ -214,6 +231,10 @@ Result<void> ProducerImpl::flush(std::chrono::milliseconds timeout) {
 }
 
 Result<void> ProducerImpl::close(std::chrono::milliseconds timeout) {
+  if (serving_here())
+    return Error{errc::invalid_argument,
+                 "close() called from a delivery callback: it would wait for reports only its "
+                 "caller can serve"};
   std::lock_guard lock(close_mutex_);
   if (!io_thread_.joinable()) return {};
   Result<void> flushed = flush(timeout);

@@ -40,6 +40,8 @@ class ProducerImpl {
   template <class F>
   bool with_sender(F&& f);
   int serve(std::chrono::milliseconds timeout);
+  /// True on the thread serving reports, i.e. inside a delivery or error callback.
+  bool serving_here() const { return serving_thread_.load() == std::this_thread::get_id(); }
 
   ProducerConfig config_;
   ProducerCallbacks callbacks_;
@@ -55,7 +57,8 @@ class ProducerImpl {
     std::uint64_t before = 0;
     std::size_t remaining = 0;
   };
-  std::vector<FlushWait*> flush_waits_;  /// guarded by serve_mutex_
+  std::vector<FlushWait*> flush_waits_;            /// guarded by serve_mutex_
+  std::atomic<std::thread::id> serving_thread_{};  // holder of serve_mutex_, if any
   std::atomic<bool> closed_{false};
   std::atomic<int> sender_users_{0};  // threads inside with_sender()
   std::mutex close_mutex_;
