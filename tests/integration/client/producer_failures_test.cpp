@@ -813,4 +813,44 @@ TEST_CASE("producer failures: flush() waits for the records sent before it, not 
   reports.check_exactly_once(2);
 }
 
+TEST_CASE("producer failures: a delivery callback that sends, flushes or closes does not hang") {
+  // Bug found: send() waiting for buffer space serves reports; a callback that sent again
+  // into the full buffer locked the serving mutex its own thread held (a hang), and
+  // flush() or close() from a callback did the same.
+  RunningBroker broker;
+  std::unique_ptr<Producer> p;
+  std::vector<Result<void>> nested;
+  std::atomic<int> reports{0};
+  p = std::make_unique<Producer>(
+      Config{{"bootstrap.servers", bootstrap(broker)},
+             {"queue.buffering.max.messages", "1"},
+             {"max.block.ms", "300"},
+             {"linger.ms", "0"}},
+      ProducerCallbacks{.on_delivery = [&](const DeliveryReport& r) {
+        ++reports;
+        if (r.opaque != opaque(0)) return;
+        nested.push_back(p->send({.topic = "nested", .value = "inner", .opaque = opaque(9)}));
+        nested.push_back(p->flush(100ms));
+        nested.push_back(p->close(100ms));
+      }});
+  warm_up(*p, "nested", {0});
+  REQUIRE(p->send({.topic = "nested", .value = "a", .opaque = opaque(0)}).ok());
+  auto start = Clock::now();
+  // Waits for space: serves record 0's report, whose callback runs the nested calls.
+  auto second = p->send({.topic = "nested", .value = "b", .opaque = opaque(1)});
+  CHECK(Clock::now() - start < 3s);
+  REQUIRE(nested.size() == 3);
+  // The buffer is still full inside the callback (its record is not released yet).
+  CHECK_FALSE(nested[0].ok());
+  CHECK(nested[0].error().code == errc::queue_full);
+  CHECK_FALSE(nested[1].ok());
+  CHECK(contains(nested[1].error().message, "callback"));
+  CHECK_FALSE(nested[2].ok());
+  CHECK(contains(nested[2].error().message, "callback"));
+  CHECK(second.ok());
+  CHECK(p->flush(5s).ok());
+  CHECK(p->close(1s).ok());
+  CHECK(reports == 3);  // warm-up, a, b
+}
+
 }  // namespace kafkit::test
