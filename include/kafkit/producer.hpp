@@ -9,7 +9,10 @@
 // thread. The producer owns one background I/O thread. Delivery reports (the global
 // `on_delivery` callback and per-record callbacks) run only on the application's thread,
 // inside poll(), flush() or close() — and inside send() while it waits for buffer space —
-// so they need no locks and cannot stall the network. Call poll() regularly.
+// so they need no locks and cannot stall the network. Call poll() regularly. A callback
+// may call send() (which cannot make room meanwhile: a full buffer fails it with
+// errc::queue_full after max.block.ms); flush() and close() from a callback fail with
+// errc::invalid_argument, since they would wait for reports only their caller can serve.
 //
 // Configuration uses the librdkafka / Java names; `Producer::properties()` lists every
 // accepted one with its default. An unknown name or invalid value throws

@@ -17,6 +17,7 @@ Result<std::vector<BootstrapServer>> parse_bootstrap_servers(std::string_view va
     // Listener-style entries ("PLAINTEXT://host:port") are common in copied configs.
     if (auto scheme = item.find("://"); scheme != std::string_view::npos)
       item = item.substr(scheme + 3);
+    if (item.empty()) return bad_property_value("bootstrap.servers", value, "host:port entries");
     BootstrapServer server;
     std::string_view port_text;
     if (item.front() == '[') {
@@ -24,10 +25,17 @@ Result<std::vector<BootstrapServer>> parse_bootstrap_servers(std::string_view va
       if (close == std::string_view::npos)
         return bad_property_value("bootstrap.servers", value, "host:port entries");
       server.host = std::string(item.substr(1, close - 1));
-      if (close + 1 < item.size() && item[close + 1] == ':') port_text = item.substr(close + 2);
+      // Only ":port" may follow the bracket.
+      if (close + 1 < item.size()) {
+        if (item[close + 1] != ':' || close + 2 == item.size())
+          return bad_property_value("bootstrap.servers", value, "[ipv6]:port entries");
+        port_text = item.substr(close + 2);
+      }
     } else if (size_t colon = item.rfind(':'); colon != std::string_view::npos) {
       server.host = std::string(item.substr(0, colon));
       port_text = item.substr(colon + 1);
+      if (port_text.empty())
+        return bad_property_value("bootstrap.servers", value, "host:port entries");
     } else {
       server.host = std::string(item);
     }

@@ -26,6 +26,13 @@ void DeliveryQueue::wake() {
   cv_.notify_all();
 }
 
+void DeliveryQueue::wait(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  if (batches_.empty() && errors_.empty() && timeout.count() > 0)
+    cv_.wait_for(lock, timeout, [&] { return !batches_.empty() || !errors_.empty() || woken_; });
+  woken_ = false;
+}
+
 void DeliveryQueue::take(std::chrono::milliseconds timeout, std::vector<CompletedBatch>& batches,
                          std::vector<Error>& errors) {
   std::unique_lock lock(mutex_);

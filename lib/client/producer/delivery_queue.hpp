@@ -28,6 +28,8 @@ class DeliveryQueue {
  public:
   void push(CompletedBatch done);
   void push_error(Error error);
+  /// Waits up to `timeout` for something to be queued (or wake()), taking nothing.
+  void wait(std::chrono::milliseconds timeout);
   /// Moves out everything queued, waiting up to `timeout` for something to arrive.
   void take(std::chrono::milliseconds timeout, std::vector<CompletedBatch>& batches,
             std::vector<Error>& errors);

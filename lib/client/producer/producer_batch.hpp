@@ -18,6 +18,9 @@ using SteadyClock = std::chrono::steady_clock;
 struct RecordMeta {
   void* opaque = nullptr;
   std::int64_t timestamp = -1;
+  /// The record's place among every record this producer accepted (flush() waits for
+  /// those below a mark).
+  std::uint64_t number = 0;
 };
 
 struct ProducerBatch {
@@ -47,6 +50,9 @@ struct ProducerBatch {
   std::int32_t leader = -1;
   /// Sent at least once: a failure from now on may have been persisted.
   bool sent = false;
+  /// An attempt went unanswered (timeout, disconnect): the broker may have written it, so
+  /// whatever later attempts hear, a failure is possibly_persisted.
+  bool maybe_written = false;
   SteadyClock::time_point retry_at{};
 };
 

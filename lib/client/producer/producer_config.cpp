@@ -201,11 +201,15 @@ Result<void> check_combination(ProducerConfig& c, const Config& config) {
       c.idempotence = false;
     }
   }
-  if (c.delivery_timeout.count() != 0 && c.delivery_timeout < c.linger + c.request_timeout &&
-      given({"delivery.timeout.ms"}))
-    return Error{errc::invalid_argument,
-                 "delivery.timeout.ms must be at least linger.ms + request.timeout.ms (" +
-                     std::to_string((c.linger + c.request_timeout).count()) + ")"};
+  // As the Java client: too small is an error when given (by either name), and the
+  // default grows to the sum otherwise.
+  if (c.delivery_timeout.count() != 0 && c.delivery_timeout < c.linger + c.request_timeout) {
+    if (given({"delivery.timeout.ms", "message.timeout.ms"}))
+      return Error{errc::invalid_argument,
+                   "delivery.timeout.ms must be at least linger.ms + request.timeout.ms (" +
+                       std::to_string((c.linger + c.request_timeout).count()) + ")"};
+    c.delivery_timeout = c.linger + c.request_timeout;
+  }
   if (c.retry_backoff_max < c.retry_backoff) c.retry_backoff_max = c.retry_backoff;
   c.cluster.connection.connection.request_timeout = c.request_timeout;
   c.cluster.connection.connection.max_in_flight = c.max_in_flight;

@@ -1,6 +1,8 @@
 #include "client/producer/producer_impl.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <tuple>
 
 #include "client/partitioner/partitioner_factory.hpp"
 #include "common/wall_clock.hpp"
@@ -57,22 +59,38 @@ ProducerImpl::~ProducerImpl() {
                                                    : std::chrono::milliseconds(120000));
 }
 
+template <class F>
+bool ProducerImpl::with_sender(F&& f) {
+  // Dekker-style with close(): both sides write their flag, then read the other's (seq_cst),
+  // so either this call sees closed_ or close() sees it inside and waits.
+  sender_users_.fetch_add(1);
+  bool open = !closed_.load();
+  if (open) f(*sender_);
+  sender_users_.fetch_sub(1);
+  return open;
+}
+
 Result<void> ProducerImpl::append(const ProducerRecord& record, DeliveryCallback* callback,
                                   SteadyClock::time_point deadline) {
   bool asked_for_topic = false;
   for (;;) {
-    if (closed_.load(std::memory_order_acquire))
-      return Error{errc::closed, "the producer is closed"};
     auto now = SteadyClock::now();
-    auto r = accumulator_.append(record, callback, wall_clock_ms(), now);
+    RecordAccumulator::AppendResult r;
+    // The append and the wake-up happen before close() may shut the sender down.
+    bool open = with_sender([&](Sender& sender) {
+      r = accumulator_.append(record, callback, wall_clock_ms(), now);
+      if (r.status == RecordAccumulator::Status::appended && r.wake) sender.wake();
+      if (r.status == RecordAccumulator::Status::unknown_topic && !asked_for_topic)
+        sender.add_topic(std::string(record.topic));
+      if (r.status == RecordAccumulator::Status::buffer_full && now < deadline) sender.wake();
+    });
+    if (!open) return Error{errc::closed, "the producer is closed"};
     switch (r.status) {
       case RecordAccumulator::Status::appended:
-        if (r.wake) sender_->wake();
         return {};
       case RecordAccumulator::Status::failed:
         return *r.error;
       case RecordAccumulator::Status::unknown_topic: {
-        if (!asked_for_topic) sender_->add_topic(std::string(record.topic));
         asked_for_topic = true;
         auto waited = accumulator_.wait_for_topic(record.topic, deadline);
         if (!waited) return waited.error();
@@ -86,7 +104,6 @@ Result<void> ProducerImpl::append(const ProducerRecord& record, DeliveryCallback
                            std::to_string(config_.max_bytes) +
                            ") after max.block.ms=" + std::to_string(config_.max_block.count()) +
                            "; call poll() to serve delivery reports"};
-        sender_->wake();
         // Space comes back as reports are served, so serve them while waiting.
         serve(std::min(std::chrono::ceil<std::chrono::milliseconds>(deadline - now),
                        std::chrono::milliseconds(10)));
@@ -115,10 +132,26 @@ BatchSendResult ProducerImpl::send_batch(std::span<const ProducerRecord> records
 }
 
 int ProducerImpl::serve(std::chrono::milliseconds timeout) {
+  // Sleep before taking the serving lock: a poll(timeout) waiting for reports must not
+  // hold up a send() (max.block.ms), flush() or close() deadline on another thread.
+  if (serving_here()) {
+    // Called from a delivery callback (a send() waiting for buffer space): the outer call
+    // is in the middle of serving, so only wait.
+    if (timeout.count() > 0) std::this_thread::sleep_for(timeout);
+    return 0;
+  }
+  deliveries_.wait(timeout);
   std::lock_guard serving(serve_mutex_);
+  struct Owner {
+    std::atomic<std::thread::id>& id;
+    explicit Owner(std::atomic<std::thread::id>& id) : id(id) {
+      id.store(std::this_thread::get_id());
+    }
+    ~Owner() { id.store(std::thread::id()); }
+  } owner(serving_thread_);
   std::vector<CompletedBatch> batches;
   std::vector<Error> errors;
-  deliveries_.take(timeout, batches, errors);
+  deliveries_.take(std::chrono::milliseconds(0), batches, errors);
   for (const Error& e : errors)
     if (callbacks_.on_error) callbacks_.on_error(e);
   int served = 0;
@@ -134,6 +167,8 @@ int ProducerImpl::serve(std::chrono::milliseconds timeout) {
       report.offset = done.base_offset >= 0 ? done.base_offset + static_cast<std::int64_t>(i) : -1;
       report.timestamp = done.log_append_time >= 0 ? done.log_append_time : b.records[i].timestamp;
       report.opaque = b.records[i].opaque;
+      for (FlushWait* w : flush_waits_)
+        if (b.records[i].number < w->before) --w->remaining;
       if (cb != b.callbacks.end() && cb->first == i) {
         cb->second(report);
         ++cb;
@@ -152,15 +187,34 @@ int ProducerImpl::poll(std::chrono::milliseconds timeout) {
 }
 
 Result<void> ProducerImpl::flush(std::chrono::milliseconds timeout) {
+  if (serving_here())
+    return Error{errc::invalid_argument,
+                 "flush() called from a delivery callback: it would wait for reports only its "
+                 "caller can serve"};
   auto deadline = SteadyClock::now() + timeout;
-  sender_->set_flushing(true);
+  if (!with_sender([](Sender& sender) { sender.set_flushing(true); })) {
+    serve(std::chrono::milliseconds(0));  // closed: everything has its report by now
+    return {};
+  }
+  // Only the records sent before this call count (as in the Java client): others may keep
+  // sending meanwhile. Reports are counted as served, under the serving lock.
+  FlushWait wait;
+  {
+    std::lock_guard serving(serve_mutex_);
+    std::tie(wait.before, wait.remaining) = accumulator_.mark();
+    flush_waits_.push_back(&wait);
+  }
+  auto remaining = [&] {
+    std::lock_guard serving(serve_mutex_);
+    return wait.remaining;
+  };
   Result<void> result;
   for (;;) {
     serve(std::chrono::milliseconds(0));
-    if (pending() == 0) break;
+    if (remaining() == 0) break;
     auto now = SteadyClock::now();
     if (now >= deadline) {
-      result = Error{errc::timed_out, "flush: " + std::to_string(pending()) +
+      result = Error{errc::timed_out, "flush: " + std::to_string(remaining()) +
                                           " record(s) still without a delivery report after " +
                                           std::to_string(timeout.count()) + " ms"};
       break;
@@ -168,15 +222,26 @@ Result<void> ProducerImpl::flush(std::chrono::milliseconds timeout) {
     serve(std::min(std::chrono::ceil<std::chrono::milliseconds>(deadline - now),
                    std::chrono::milliseconds(100)));
   }
-  sender_->set_flushing(false);
+  {
+    std::lock_guard serving(serve_mutex_);
+    flush_waits_.erase(std::find(flush_waits_.begin(), flush_waits_.end(), &wait));
+  }
+  (void)with_sender([](Sender& sender) { sender.set_flushing(false); });
   return result;
 }
 
 Result<void> ProducerImpl::close(std::chrono::milliseconds timeout) {
+  if (serving_here())
+    return Error{errc::invalid_argument,
+                 "close() called from a delivery callback: it would wait for reports only its "
+                 "caller can serve"};
   std::lock_guard lock(close_mutex_);
   if (!io_thread_.joinable()) return {};
   Result<void> flushed = flush(timeout);
-  closed_.store(true, std::memory_order_release);
+  closed_.store(true);
+  // Sends that passed their closed_ check before it may still append and wake the sender:
+  // let them finish, so shut_down below fails what they appended.
+  while (sender_users_.load() != 0) std::this_thread::yield();
   Error why{errc::closed, "the producer was closed before the record was delivered"};
   loop_->post([this, why] {
     sender_->shut_down(why);

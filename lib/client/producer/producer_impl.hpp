@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "client/producer/delivery_queue.hpp"
 #include "client/producer/producer_config.hpp"
@@ -33,7 +34,14 @@ class ProducerImpl {
  private:
   Result<void> append(const ProducerRecord& record, DeliveryCallback* callback,
                       SteadyClock::time_point deadline);
+  /// Runs `f(*sender_)` unless the producer is closed (false then). close() waits for
+  /// callers inside before it shuts the sender down, so they never see it destroyed and
+  /// every record they append is failed by shut_down.
+  template <class F>
+  bool with_sender(F&& f);
   int serve(std::chrono::milliseconds timeout);
+  /// True on the thread serving reports, i.e. inside a delivery or error callback.
+  bool serving_here() const { return serving_thread_.load() == std::this_thread::get_id(); }
 
   ProducerConfig config_;
   ProducerCallbacks callbacks_;
@@ -43,7 +51,16 @@ class ProducerImpl {
   std::unique_ptr<Sender> sender_;  /// @thread io (created and destroyed there too)
   std::thread io_thread_;
   std::mutex serve_mutex_;  // one thread serves reports at a time: per-partition order
+  /// A flush() in progress: records numbered below `before` whose reports it still waits
+  /// for.
+  struct FlushWait {
+    std::uint64_t before = 0;
+    std::size_t remaining = 0;
+  };
+  std::vector<FlushWait*> flush_waits_;            /// guarded by serve_mutex_
+  std::atomic<std::thread::id> serving_thread_{};  // holder of serve_mutex_, if any
   std::atomic<bool> closed_{false};
+  std::atomic<int> sender_users_{0};  // threads inside with_sender()
   std::mutex close_mutex_;
 };
 

@@ -136,7 +136,7 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const ProducerRecord& 
   if (callback != nullptr && *callback)
     batch.callbacks.emplace_back(static_cast<std::uint32_t>(batch.records.size()),
                                  std::move(*callback));
-  batch.records.push_back(RecordMeta{record.opaque, timestamp});
+  batch.records.push_back(RecordMeta{record.opaque, timestamp, next_number_++});
   bool full = batch.builder.record_count() >= config_.batch_num_messages ||
               batch.builder.size_in_bytes() >= config_.batch_size;
   partitioner_->on_append(topic_name, partition, added, full);
@@ -232,6 +232,11 @@ void RecordAccumulator::release_bytes(std::size_t bytes) {
 
 void RecordAccumulator::release_records(std::size_t records) {
   records_.fetch_sub(records, std::memory_order_relaxed);
+}
+
+std::pair<std::uint64_t, std::size_t> RecordAccumulator::mark() const {
+  std::lock_guard lock(mutex_);
+  return {next_number_, records_.load(std::memory_order_relaxed)};
 }
 
 bool RecordAccumulator::has_open_batches() const {

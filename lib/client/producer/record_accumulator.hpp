@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "client/partitioner/partitioner.hpp"
@@ -75,6 +76,9 @@ class RecordAccumulator {
   /// `records` reports were served.
   void release_records(std::size_t records);
   std::size_t buffered_records() const { return records_.load(std::memory_order_relaxed); }
+  /// The next record's number (RecordMeta::number: every record appended so far is below
+  /// it) and buffered_records(), read together. Exact while no report is being served.
+  std::pair<std::uint64_t, std::size_t> mark() const;
   bool has_open_batches() const;
 
  private:
@@ -99,7 +103,8 @@ class RecordAccumulator {
   std::map<std::string, TopicState, std::less<>> topics_;  /// guarded by mutex_
   TopicState* last_topic_ = nullptr;  // the previous append's topic (the common case)
   std::string_view last_topic_name_;
-  std::size_t open_count_ = 0;  /// guarded by mutex_
+  std::size_t open_count_ = 0;     /// guarded by mutex_
+  std::uint64_t next_number_ = 0;  /// guarded by mutex_
   std::atomic<std::size_t> records_{0};
   std::atomic<std::size_t> bytes_{0};
 };

@@ -404,8 +404,10 @@ void Sender::send_request(std::int32_t node,
     ++q->in_flight;
     b->sent = true;
     ++b->attempts;
+    // clang 14 cannot capture a structured binding: name the topic first.
+    const std::string& topic = b->topic;
     auto it = std::find_if(req.topic_data.begin(), req.topic_data.end(),
-                           [&](const auto& t) { return t.name == b->topic; });
+                           [&](const auto& t) { return t.name == topic; });
     if (it == req.topic_data.end()) {
       req.topic_data.emplace_back();
       it = std::prev(req.topic_data.end());
@@ -513,10 +515,13 @@ void Sender::handle_partition(PartitionQueue& q, BatchPtr b, int error_code,
   // Refused for good: the records are not in the log, and with idempotence the partition
   // now has a gap in its sequences.
   if (b->base_sequence >= 0) idempotence_.request_bump();
-  complete(&q, std::move(b), error, -1, -1, Persistence::not_persisted);
+  Persistence p = b->maybe_written ? Persistence::possibly_persisted : Persistence::not_persisted;
+  complete(&q, std::move(b), error, -1, -1, p);
 }
 
 void Sender::retry(PartitionQueue& q, BatchPtr b, const Error& error, bool possibly_persisted) {
+  if (possibly_persisted) b->maybe_written = true;
+  possibly_persisted = b->maybe_written;  // an earlier attempt may be in the log
   auto now = SteadyClock::now();
   bool expired =
       config_.delivery_timeout.count() > 0 && b->created + config_.delivery_timeout <= now;
