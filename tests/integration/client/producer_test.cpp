@@ -316,9 +316,15 @@ TEST_CASE("producer: null-key records avoid partitions without a leader (uniform
   for (int i = 0; i < 500; ++i) REQUIRE(producer.send({.topic = "half", .value = value}).ok());
   REQUIRE(producer.flush(10s).ok());
   REQUIRE(reports.all.size() == 501);
-  for (const auto& r : reports.all) {
+  for (size_t i = 0; i < reports.all.size(); ++i) {
+    const auto& r = reports.all[i];
     CHECK(r.ok());
-    CHECK(down_partitions.count(r.partition) == 0);
+    if (i > 0) {
+      CAPTURE(i);
+      CAPTURE(r.partition);
+      CAPTURE(r.offset);
+      CHECK(down_partitions.count(r.partition) == 0);
+    }
   }
   CHECK(producer.close(5s).ok());
 }
