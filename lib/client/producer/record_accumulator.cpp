@@ -82,13 +82,18 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const ProducerRecord& 
 
   std::lock_guard lock(mutex_);
   TopicState* t = find_topic(record.topic);
+  // unknown_topic counts the caller as waiting (the I/O thread then asks for metadata
+  // again soon) until its wait_for_topic() returns; counting here leaves no gap in which an
+  // answer could arrive unnoticed.
   if (t == nullptr) {
-    topics_.emplace(std::string(record.topic), TopicState{});
+    auto [it, inserted] = topics_.emplace(std::string(record.topic), TopicState{});
+    ++it->second.waiters;
     result.status = Status::unknown_topic;
     return result;
   }
   if (t->error) return fail(t->error->code, t->error->message);
   if (t->partition_count == 0) {
+    ++t->waiters;
     result.status = Status::unknown_topic;
     return result;
   }
@@ -201,6 +206,12 @@ void RecordAccumulator::report_queue_sizes(const std::string& topic,
   partitioner_->on_queue_sizes(topic, queued);
 }
 
+bool RecordAccumulator::has_waiters(std::string_view topic) const {
+  std::lock_guard lock(mutex_);
+  auto it = topics_.find(topic);
+  return it != topics_.end() && it->second.waiters > 0;
+}
+
 std::vector<std::string> RecordAccumulator::topics() const {
   std::lock_guard lock(mutex_);
   std::vector<std::string> out;
@@ -211,6 +222,15 @@ std::vector<std::string> RecordAccumulator::topics() const {
 Result<void> RecordAccumulator::wait_for_topic(std::string_view topic,
                                                SteadyClock::time_point deadline) {
   std::unique_lock lock(mutex_);
+  // append() counted this caller as a waiter when it answered unknown_topic.
+  struct Waiting {
+    TopicState* t;
+    ~Waiting() {
+      if (t != nullptr && t->waiters > 0) --t->waiters;
+    }
+  };
+  auto found = topics_.find(topic);
+  Waiting waiting{found == topics_.end() ? nullptr : &found->second};
   for (;;) {
     auto it = topics_.find(topic);
     if (it != topics_.end()) {

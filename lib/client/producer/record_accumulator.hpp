@@ -68,7 +68,10 @@ class RecordAccumulator {
   void report_queue_sizes(const std::string& topic, std::span<const std::uint32_t> queued);
   /// Topics send() has asked about.
   std::vector<std::string> topics() const;
-  /// Blocks until `topic`'s partition count is known, it failed, or `deadline`.
+  /// Whether a send() is blocked waiting for `topic`'s metadata (worth asking again soon).
+  bool has_waiters(std::string_view topic) const;
+  /// Blocks until `topic`'s partition count is known, it failed, or `deadline`. Must follow
+  /// every append() that answered unknown_topic (it ends that caller's wait).
   Result<void> wait_for_topic(std::string_view topic, SteadyClock::time_point deadline);
 
   /// A batch's bytes are free (answered or failed); `records` reports are now queued.
@@ -91,6 +94,7 @@ class RecordAccumulator {
     std::vector<std::int32_t> available;
     std::optional<Error> error;
     std::vector<PartitionSlot> partitions;
+    int waiters = 0;  // send() calls blocked in wait_for_topic
   };
 
   TopicState* find_topic(std::string_view topic);

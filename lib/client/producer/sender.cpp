@@ -111,7 +111,7 @@ void Sender::on_metadata(const Error* error) {
     const TopicMetadata* t = cache.topic(name);
     if (t == nullptr) {
       metadata_.add_topic(name);
-      missing = true;
+      if (accumulator_.has_waiters(name)) missing = true;
       continue;
     }
     if (t->error == code(ErrorCode::TopicAuthorizationFailed) ||
@@ -122,14 +122,16 @@ void Sender::on_metadata(const Error* error) {
       continue;
     }
     if (t->error != 0 || t->partitions.empty()) {
-      missing = true;  // being created, or not (yet) there: ask again
+      // Being created, or not there: ask again soon only while a send() waits for it (else
+      // the periodic refresh will do, so a mistyped topic does not cost a request every
+      // retry.backoff.ms forever).
+      if (accumulator_.has_waiters(name)) missing = true;
       continue;
     }
     std::vector<std::int32_t> available;
     for (size_t p = 0; p < t->partitions.size(); ++p)
       if (cache.leader(name, static_cast<std::int32_t>(p)) >= 0)
         available.push_back(static_cast<std::int32_t>(p));
-    if (available.size() != t->partitions.size()) missing = true;
     accumulator_.set_topic(name, static_cast<std::int32_t>(t->partitions.size()),
                            std::move(available));
   }

@@ -229,6 +229,14 @@ TEST_CASE("RecordAccumulator: unknown topics wait for metadata") {
     f.acc.set_topic("new", 1, {0});
     CHECK(f.append("v", std::nullopt, "new").status == RecordAccumulator::Status::appended);
   }
+  SUBCASE("a sender told unknown_topic counts as waiting until its wait_for_topic returns") {
+    CHECK(f.acc.has_waiters("new"));
+    CHECK_FALSE(f.acc.has_waiters("other"));
+    (void)f.acc.wait_for_topic("new", SteadyClock::now());
+    CHECK(f.acc.has_waiters("new"));  // the second append's caller still waits
+    (void)f.acc.wait_for_topic("new", SteadyClock::now());
+    CHECK_FALSE(f.acc.has_waiters("new"));
+  }
   SUBCASE("wait_for_topic times out at its deadline, naming the topic") {
     auto start = SteadyClock::now();
     auto waited = f.acc.wait_for_topic("new", start + 50ms);
