@@ -297,9 +297,17 @@ void Sender::on_producer_id(Result<protocol::InitProducerIdResponse> r, bool bum
          r->error_code == code(ErrorCode::UnknownProducerId))) {
       idempotence_.set_producer(-1, -1);
     }
+    if (error->code == code(ErrorCode::ClusterAuthorizationFailed) ||
+        error->code == code(ErrorCode::TransactionalIdAuthorizationFailed)) {
+      // Not allowed to be idempotent: no retry can change that, so every record fails now
+      // rather than at delivery.timeout.ms.
+      Error fatal{errc::fatal, "idempotent producer refused by the cluster: " + error->message};
+      deliveries_.push_error(fatal);
+      fatal_ = fatal;
+      run();
+      return;
+    }
     producer_id_retry_at_ = SteadyClock::now() + config_.retry_backoff;
-    if (error->code == code(ErrorCode::ClusterAuthorizationFailed))
-      deliveries_.push_error(Error{errc::fatal, "idempotent producer: " + error->message});
     schedule(producer_id_retry_at_);
     return;
   }

@@ -330,3 +330,30 @@ TEST_CASE("producer: null-key records avoid partitions without a leader (uniform
 }
 
 }  // namespace kafkit::test
+
+namespace kafkit::test {
+
+TEST_CASE("producer: a cluster that refuses idempotence fails records at once, not at timeout") {
+  RunningBroker broker;
+  REQUIRE(broker.cluster
+              ->inject_errors(
+                  22, static_cast<int16_t>(protocol::ErrorCode::ClusterAuthorizationFailed), 1)
+              .ok());
+  Reports reports;
+  std::vector<Error> errors;
+  Producer producer(base_config(broker),
+                    {.on_delivery = reports.callback(),
+                     .on_error = [&](const Error& e) { errors.push_back(e); }});
+  auto start = std::chrono::steady_clock::now();
+  REQUIRE(producer.send({.topic = "refused", .value = "v"}).ok());
+  CHECK(producer.flush(10s).ok());
+  CHECK(std::chrono::steady_clock::now() - start < 5s);
+  REQUIRE(reports.all.size() == 1);
+  REQUIRE(reports.all[0].error.has_value());
+  CHECK(reports.all[0].error->code == errc::fatal);
+  CHECK(reports.all[0].persistence == Persistence::not_persisted);
+  REQUIRE_FALSE(errors.empty());
+  CHECK(errors[0].message.find("CLUSTER_AUTHORIZATION_FAILED") != std::string::npos);
+}
+
+}  // namespace kafkit::test
