@@ -674,7 +674,7 @@ TEST_CASE("producer failures: close() while other threads keep sending") {
     // pending record, not only those sent before it): only its deadline is checked.
     auto start = Clock::now();
     (void)p->close(300ms);
-    CHECK(Clock::now() - start < 1s);
+    CHECK(Clock::now() - start < 3s);  // 300 ms plus joining; slack for sanitizer builds
     for (auto& s : senders) s.join();
     std::set<int> sent;
     for (auto& v : accepted) sent.insert(v.begin(), v.end());

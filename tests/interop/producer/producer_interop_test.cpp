@@ -197,6 +197,11 @@ TEST_CASE(
   }
 }
 
+// How soon a partition's leader may move again. With three brokers a leader is back on a
+// broker after two moves, so this must exceed the time requests can sit queued behind a
+// refused one at that broker — generous, because sanitizer builds are several times slower.
+constexpr auto kMoveSpacing = std::chrono::milliseconds(500);
+
 // What the chaos thread may do.
 struct ChaosPlan {
   int max_in_flight = 5;
@@ -294,12 +299,12 @@ void run_chaos(const ChaosPlan& plan, std::int64_t total) {
                                             {InjectedResponse{RD_KAFKA_RESP_ERR__TRANSPORT}});
           } else {
             // Move one or two leaders to the broker that led them longest ago (never
-            // straight back), each at most every 100 ms: a leader that came back while
+            // straight back), each at most every kMoveSpacing: a leader that came back while
             // requests were still queued behind a refused one would take those (the mock
             // checks no sequences) and let them overtake it.
             for (int n = 0; n < 1 + pick(2); ++n) {
               const auto p = static_cast<std::size_t>(pick(kPartitions));
-              if (Clock::now() - moved_at[p] < 100ms) continue;
+              if (Clock::now() - moved_at[p] < kMoveSpacing) continue;
               std::int32_t b = 6 - leader[p] - previous[p];
               previous[p] = leader[p];
               leader[p] = b;
