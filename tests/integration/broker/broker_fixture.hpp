@@ -2,6 +2,7 @@
 // An in-process reference broker on a kernel-chosen loopback port with a fresh data
 // directory, plus builders for the requests most tests send.
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "protocol/messages/fetch.hpp"
 #include "protocol/messages/produce.hpp"
 #include "protocol/records/record_batch_builder.hpp"
+#include "protocol/records/record_batch_reader.hpp"
 
 namespace kafkit::broker::test {
 
@@ -85,6 +87,23 @@ inline protocol::FetchRequest fetch_request(const std::string& topic, int32_t pa
   t.partitions.push_back(p);
   req.topics.push_back(std::move(t));
   return req;
+}
+
+/// The codec of every batch stored in the first MiB of `topic` [partition], read with a
+/// plain Fetch (the broker stores and serves batches as producers sent them).
+inline std::set<int> stored_codecs(uint16_t port, const std::string& topic, int32_t partition = 0) {
+  TestClient c(port);
+  std::set<int> codecs;
+  auto f = c.call<protocol::FetchResponse>(fetch_request(topic, partition, 0, 0, 1, 1 << 20), 11);
+  protocol::RecordsReader reader(*f.responses.at(0).partitions.at(0).records);
+  protocol::RecordBatchView batch;
+  while (true) {
+    auto st = reader.next(batch);
+    REQUIRE(st.ok());
+    if (*st != protocol::ReadStatus::batch) break;
+    codecs.insert(static_cast<int>(batch.header().codec()));
+  }
+  return codecs;
 }
 
 }  // namespace kafkit::broker::test

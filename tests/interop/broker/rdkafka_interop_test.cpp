@@ -116,22 +116,6 @@ void consume_and_compare(const std::string& bootstrap, const std::string& topic)
   rd_kafka_destroy(c);
 }
 
-// The codec bits of every batch stored for `topic`, read back with our own decoder.
-std::set<int> stored_codecs(uint16_t port, const std::string& topic) {
-  TestClient c(port);
-  std::set<int> codecs;
-  auto f = c.call<protocol::FetchResponse>(fetch_request(topic, 0, 0, 0, 1, 1 << 20), 11);
-  protocol::RecordsReader reader(*f.responses.at(0).partitions.at(0).records);
-  protocol::RecordBatchView batch;
-  while (true) {
-    auto st = reader.next(batch);
-    REQUIRE(st.ok());
-    if (*st != protocol::ReadStatus::batch) break;
-    codecs.insert(static_cast<int>(batch.header().codec()));
-  }
-  return codecs;
-}
-
 // Producer id, epoch and sequence of every batch stored for `topic` (its first MiB).
 struct StoredBatch {
   int64_t producer_id;

@@ -24,6 +24,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using broker::test::RunningBroker;
+using broker::test::stored_codecs;
 
 std::string bootstrap_of(const RunningBroker& b) {
   return "127.0.0.1:" + std::to_string(b.port());
@@ -40,24 +41,6 @@ std::string run(const std::string& command) {
   const int status = ::pclose(pipe);
   CHECK_MESSAGE(status == 0, command, " exited with ", status);
   return out;
-}
-
-// The codec bits of the batches stored in the first MiB of `topic` [partition], read with
-// plain Fetch (the broker stores and serves producer batches as they came).
-std::set<int> stored_codecs(std::uint16_t port, const std::string& topic, std::int32_t partition) {
-  broker::test::TestClient c(port);
-  std::set<int> codecs;
-  auto f = c.call<protocol::FetchResponse>(
-      broker::test::fetch_request(topic, partition, 0, 0, 1, 1 << 20), 11);
-  protocol::RecordsReader reader(*f.responses.at(0).partitions.at(0).records);
-  protocol::RecordBatchView batch;
-  while (true) {
-    auto st = reader.next(batch);
-    REQUIRE(st.ok());
-    if (*st != protocol::ReadStatus::batch) break;
-    codecs.insert(static_cast<int>(batch.header().codec()));
-  }
-  return codecs;
 }
 
 }  // namespace
