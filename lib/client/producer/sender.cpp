@@ -367,7 +367,18 @@ bool Sender::send_ready(SteadyClock::time_point now) {
   std::map<std::int32_t, std::vector<std::pair<PartitionQueue*, BatchPtr>>> by_node;
   std::map<std::int32_t, std::size_t> request_bytes;
   bool need_metadata = false;
-  for (auto& [key, q] : queues_) {
+  // Start each pass one partition further on: when requests fill up (max.in.flight,
+  // max.request.size) before every partition had its turn, the same first partitions would
+  // otherwise always win and the last ones wait (the Java client rotates the same way).
+  std::vector<PartitionQueue*> order;
+  order.reserve(queues_.size());
+  for (auto& entry : queues_) order.push_back(&entry.second);
+  if (!order.empty())
+    std::rotate(order.begin(),
+                order.begin() + static_cast<std::ptrdiff_t>(drain_start_++ % order.size()),
+                order.end());
+  for (PartitionQueue* qp : order) {
+    PartitionQueue& q = *qp;
     if (q.queue.empty()) continue;
     if (q.retrying) {
       if (q.in_flight > 0) continue;
