@@ -699,10 +699,7 @@ const char* kUsage =
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "--serve-mock") return serve_mock(argc, argv);
   Options opt;
-#ifdef KAFKIT_BROKER_EXE
-  opt.broker_exe = KAFKIT_BROKER_EXE;
-#endif
-  if (const char* env = std::getenv("KAFKIT_BROKER"); env && *env) opt.broker_exe = env;
+  opt.broker_exe = kafkit::bench::default_broker_exe();
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     const char* value = i + 1 < argc ? argv[i + 1] : nullptr;

@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -180,5 +181,16 @@ class BrokerProcess {
   pid_t pid_ = -1;
   std::string bootstrap_;
 };
+
+/// The kafkit-broker a bench starts: $KAFKIT_BROKER when set, else the one meson built
+/// (KAFKIT_BROKER_EXE), else empty (the caller asks for --broker).
+inline std::string default_broker_exe() {
+  if (const char* env = std::getenv("KAFKIT_BROKER"); env && *env) return env;
+#ifdef KAFKIT_BROKER_EXE
+  return KAFKIT_BROKER_EXE;
+#else
+  return {};
+#endif
+}
 
 }  // namespace kafkit::bench

@@ -452,10 +452,7 @@ bool parse_number(const char* text, long max, long& out) {
 int main(int argc, char** argv) {
   if (argc >= 2 && std::string_view(argv[1]) == "--child") return child_main(argc, argv);
   Options opt;
-#ifdef KAFKIT_BROKER_EXE
-  opt.broker_exe = KAFKIT_BROKER_EXE;
-#endif
-  if (const char* env = std::getenv("KAFKIT_BROKER"); env && *env) opt.broker_exe = env;
+  opt.broker_exe = default_broker_exe();
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     const char* value = i + 1 < argc ? argv[i + 1] : nullptr;

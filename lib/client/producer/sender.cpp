@@ -370,8 +370,8 @@ bool Sender::send_ready(SteadyClock::time_point now) {
   // Start each pass one partition further on: when requests fill up (max.in.flight,
   // max.request.size) before every partition had its turn, the same first partitions would
   // otherwise always win and the last ones wait (the Java client rotates the same way).
-  std::vector<PartitionQueue*> order;
-  order.reserve(queues_.size());
+  std::vector<PartitionQueue*>& order = drain_order_;  // reused: no allocation per pass
+  order.clear();
   for (auto& entry : queues_) order.push_back(&entry.second);
   if (!order.empty())
     std::rotate(order.begin(),

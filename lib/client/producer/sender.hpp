@@ -110,6 +110,7 @@ class Sender {
   std::map<std::int32_t, int> node_in_flight_;
   std::uint64_t next_request_id_ = 1;
   std::size_t drain_start_ = 0;  // the partition send_ready() looks at first
+  std::vector<PartitionQueue*> drain_order_;
   SteadyClock::time_point next_queue_report_{};
   net::TimerId timer_ = 0;
   SteadyClock::time_point timer_due_{};
