@@ -49,6 +49,8 @@ class ConsumerImpl : public GroupHost {
   std::vector<TopicPartition> paused();
   std::string member_id();
   Result<void> close(std::chrono::milliseconds timeout);
+  /// Bytes fetched and not yet handed out, reserved fetches included (tests, statistics).
+  std::size_t prefetched_bytes() const { return state_.budget.used(); }
 
   // GroupHost (group_hooks.hpp).
   net::EventLoop& loop() override { return *loop_; }
