@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,10 +16,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
 namespace kafkit::bench {
+
+using Clock = std::chrono::steady_clock;
 
 inline std::string self_exe() {
   std::error_code ec;
@@ -77,10 +81,9 @@ inline ChildRun run_child(const std::vector<std::string>& args, std::chrono::mil
   }
   ::close(pipe_fds[1]);
   bool killed = false;
-  auto deadline = std::chrono::steady_clock::now() + limit;
+  auto deadline = Clock::now() + limit;
   for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) {
       ::kill(pid, SIGKILL);
       killed = true;
@@ -99,6 +102,20 @@ inline ChildRun run_child(const std::vector<std::string>& args, std::chrono::mil
   if (killed) out.error = "killed after " + std::to_string(limit.count()) + " ms without finishing";
   out.rss_peak_kb = usage.ru_maxrss;
   return out;
+}
+
+// Measurements a child takes of itself.
+inline long rss_kb() {
+  std::ifstream in("/proc/self/statm");
+  long pages_total = 0, pages_resident = 0;
+  in >> pages_total >> pages_resident;
+  return pages_resident * (::sysconf(_SC_PAGESIZE) / 1024);
+}
+
+inline double process_cpu_seconds() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
 }  // namespace kafkit::bench
