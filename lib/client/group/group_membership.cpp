@@ -409,6 +409,7 @@ std::optional<GroupRequest> GroupMembership::next_request(TimePoint now) {
       // The metadata this join is based on (a non-leader's view; the leader replaces it
       // with the group's topics when it assigns).
       assigned_snapshot_ = snapshot(metadata_topics());
+      rejoin_pending_ = false;  // this JoinGroup carries the latest subscription
       in_flight_ = InFlight::join;
       // Java waits rebalance.timeout + 5 s: the coordinator holds JoinGroup until every
       // member has joined or the rebalance timeout passed.
@@ -453,7 +454,7 @@ protocol::JoinGroupRequest GroupMembership::make_join() const {
     // KIP-429: owned partitions and their generation let sticky assignors keep them.
     // Eager members revoked everything first, so theirs are empty.
     s.owned_partitions = owned_;
-    s.generation_id = owned_.empty() ? -1 : generation_;
+    s.generation_id = generation_;
     s.rack_id = config_.client_rack;
     req.protocols.push_back({std::string(a->name()), encode_subscription(s), {}});
   }

@@ -257,8 +257,6 @@ class GroupMembership {
   std::vector<TopicPartition> owned_;
   std::vector<TopicPartition> revoking_;
   AfterRevoke after_revoke_ = AfterRevoke::nothing;
-  /// The group asked for a rejoin while a revoke was pending (cooperative).
-  bool rejoin_after_revoke_ = false;
   /// An error that waits for the next on_poll() before retrying.
   bool wait_for_poll_ = false;
   bool closing_ = false;
