@@ -189,10 +189,17 @@ void GroupMembership::request_rejoin(TimePoint now, const char* /*why*/) {
   emit(ConsumerEvent::Type::partitions_revoked, to_revoke);
 }
 
-void GroupMembership::revoke_done(TimePoint now) {
+void GroupMembership::revoke_done(const std::vector<TopicPartition>& partitions, TimePoint now) {
   if (revoking_.empty()) return;
-  owned_ = minus(owned_, sorted_unique(revoking_));
-  revoking_.clear();
+  // Only partitions still being revoked count (a revoke overtaken by a loss is moot).
+  std::vector<TopicPartition> done;
+  const std::vector<TopicPartition> pending = sorted_unique(revoking_);
+  for (const TopicPartition& tp : sorted_unique(partitions)) {
+    if (std::binary_search(pending.begin(), pending.end(), tp)) done.push_back(tp);
+  }
+  owned_ = minus(owned_, done);
+  revoking_ = minus(pending, done);
+  if (!revoking_.empty()) return;  // another revoke event is still with the application
   const AfterRevoke next = std::exchange(after_revoke_, AfterRevoke::nothing);
   if (next == AfterRevoke::join) {
     if (state_ == State::revoking || state_ == State::stable) state_ = State::joining;

@@ -23,7 +23,8 @@
 // Events (ConsumerEvent), in order:
 //  - partitions_revoked: an orderly revoke the consumer must carry out: commit those
 //    partitions (enable.auto.commit, using commit_context()), run on_revoked on the
-//    application thread, stop fetching them, then call revoke_done(). The machine waits
+//    application thread, stop fetching them, then call revoke_done(those partitions).
+//    The machine waits
 //    for that before JoinGroup (eager) or before rejoining (cooperative). owned() still
 //    lists them until revoke_done().
 //  - partitions_lost: dropped without an orderly revoke (owned() no longer has them);
@@ -149,8 +150,10 @@ class GroupMembership {
   /// The application called poll(): resets the max.poll.interval.ms timer and rejoins
   /// after poll_expired or a group error.
   void on_poll(TimePoint now);
-  /// The consumer finished the orderly revoke it was asked for (commit + on_revoked).
-  void revoke_done(TimePoint now);
+  /// The consumer finished the orderly revoke of these partitions (commit + on_revoked):
+  /// pass each partitions_revoked event's list back once it is handled. The machine goes
+  /// on when nothing is left to revoke; partitions not being revoked are ignored.
+  void revoke_done(const std::vector<TopicPartition>& partitions, TimePoint now);
   /// The connection to the coordinator broke outside any request of ours.
   void on_coordinator_lost(TimePoint now);
   /// The in-flight request failed without a response (disconnect, timeout).

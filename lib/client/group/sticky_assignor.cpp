@@ -136,7 +136,9 @@ std::vector<std::vector<TopicPartition>> sticky_assign(
 // --- sticky (eager) ---
 
 std::string StickyAssignor::subscription_user_data(const std::vector<std::string>&) const {
-  // Kafka's StickyAssignorUserData v1: [topic, [partition]] then the generation.
+  // Kafka's StickyAssignorUserData v1: [topic, [partition]] then the generation; none
+  // before the first assignment (Java sends null then).
+  if (last_generation_ < 0 && last_.empty()) return {};
   Bytes out;
   Writer w(out);
   write_topic_partitions(w, last_);

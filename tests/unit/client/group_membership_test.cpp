@@ -271,7 +271,7 @@ TEST_CASE("eager: everything is revoked and acknowledged before JoinGroup") {
   d.advance(1s);
   CHECK_FALSE(d.next().has_value());
 
-  d.m.revoke_done(d.now);
+  d.m.revoke_done(d.m.owned(), d.now);
   CHECK(d.m.owned().empty());
   auto join = d.join();
   CHECK(join.member_id == "m1");
@@ -319,7 +319,7 @@ TEST_CASE("cooperative: keep partitions, revoke only the moved ones, then rejoin
   CHECK(d.m.can_commit());
   CHECK_FALSE(d.next().has_value());
 
-  d.m.revoke_done(d.now);
+  d.m.revoke_done(d.m.owned(), d.now);
   CHECK(d.m.owned() == partitions("t", {0, 1}));
   auto rejoin = d.join();  // the follow-up rebalance
   sub = decode_subscription(rejoin.protocols[0].metadata);
@@ -518,7 +518,7 @@ TEST_CASE("static membership") {
     auto ev = d.events();
     REQUIRE(ev.size() == 1);
     CHECK(ev[0].type == EventType::partitions_revoked);
-    d.m.revoke_done(d.now);
+    d.m.revoke_done(d.m.owned(), d.now);
     CHECK(d.m.closed());
     CHECK_FALSE(d.next().has_value());
   }
@@ -533,7 +533,7 @@ TEST_CASE("close: revoke, then LeaveGroup, then closed") {
   REQUIRE(ev.size() == 1);
   CHECK(ev[0].type == EventType::partitions_revoked);
   CHECK_FALSE(d.next().has_value());  // waits for the revoke
-  d.m.revoke_done(d.now);
+  d.m.revoke_done(d.m.owned(), d.now);
   auto leave = expect<protocol::LeaveGroupRequest>(d.next());
   CHECK(leave.members.at(0).member_id == "m1");
   CHECK_FALSE(d.m.closed());
@@ -546,7 +546,7 @@ TEST_CASE("close without a reachable coordinator still finishes") {
   Driver d(config());
   d.join_alone();
   d.m.close(d.now);
-  d.m.revoke_done(d.now);
+  d.m.revoke_done(d.m.owned(), d.now);
   expect<protocol::LeaveGroupRequest>(d.next());
   d.m.on_request_failed(d.now);
   CHECK(d.m.closed());
@@ -561,7 +561,7 @@ TEST_CASE("subscription or partition count changes rejoin") {
     auto ev = d.events();
     REQUIRE(ev.size() == 1);
     CHECK(ev[0].type == EventType::partitions_revoked);
-    d.m.revoke_done(d.now);
+    d.m.revoke_done(d.m.owned(), d.now);
     auto sub = decode_subscription(d.join().protocols[0].metadata);
     REQUIRE(sub.ok());
     CHECK(sub->topics == std::vector<std::string>{"t", "u"});
@@ -599,7 +599,7 @@ TEST_CASE("subscription or partition count changes rejoin") {
     d.events();
     d.m.set_subscription({}, d.now);
     CHECK(d.events().at(0).type == EventType::partitions_revoked);
-    d.m.revoke_done(d.now);
+    d.m.revoke_done(d.m.owned(), d.now);
     expect<protocol::LeaveGroupRequest>(d.next());
     d.m.on_response(protocol::LeaveGroupResponse{}, d.now);
     CHECK(d.m.state() == State::idle);
@@ -622,4 +622,47 @@ TEST_CASE("group authorization failure is reported and retried on the next poll"
   CHECK_FALSE(d.next().has_value());
   d.m.on_poll(d.now);
   d.join();
+}
+
+TEST_CASE("revoke_done counts only what was revoked; every revoke event must be acknowledged") {
+  Driver d(config({"cooperative-sticky"}));
+  d.join_alone();
+  d.events();
+  d.advance(3s);
+  expect<protocol::HeartbeatRequest>(d.next());
+  d.heartbeat_reply(ErrorCode::RebalanceInProgress);
+  auto join = d.join();
+  d.join_ok("m1", 2, "m2", join);
+  d.sync();
+  d.sync_ok(partitions("t", {0, 1}));
+  auto ev = d.events();
+  REQUIRE(ev.at(0).type == EventType::partitions_revoked);
+  // Closing while t-2/t-3 are still being revoked revokes the rest in a second event.
+  d.m.close(d.now);
+  auto more = d.events();
+  REQUIRE(more.size() == 1);
+  CHECK(more[0].type == EventType::partitions_revoked);
+  CHECK(more[0].partitions == partitions("t", {0, 1}));
+  d.m.revoke_done(partitions("t", {0, 7}), d.now);  // t-7 was never ours: ignored
+  d.m.revoke_done(ev[0].partitions, d.now);
+  CHECK_FALSE(d.next().has_value());  // t-1 is still with the application
+  CHECK(d.m.owned() == partitions("t", {1}));
+  d.m.revoke_done(partitions("t", {1}), d.now);
+  expect<protocol::LeaveGroupRequest>(d.next());
+}
+
+TEST_CASE("random bytes never break the ConsumerProtocol decoders") {
+  std::uint32_t x = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    protocol::Bytes b(static_cast<size_t>(i % 40));
+    for (auto& byte : b) {
+      x = x * 1664525u + 1013904223u;
+      byte = static_cast<std::byte>(x >> 24);
+    }
+    if (!b.empty() && i % 3 == 0) b[0] = std::byte{0};  // a plausible version prefix
+    auto s = decode_subscription(b);
+    auto a = decode_assignment(b);
+    if (s.ok()) CHECK(s->topics.size() <= b.size());
+    if (a.ok()) CHECK(a->partitions.size() <= b.size());
+  }
 }
