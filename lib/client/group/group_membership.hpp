@@ -24,9 +24,9 @@
 //  - partitions_revoked: an orderly revoke the consumer must carry out: commit those
 //    partitions (enable.auto.commit, using commit_context()), run on_revoked on the
 //    application thread, stop fetching them, then call revoke_done(those partitions).
-//    The machine waits
-//    for that before JoinGroup (eager) or before rejoining (cooperative). owned() still
-//    lists them until revoke_done().
+//    The machine waits for that before JoinGroup (eager), rejoining (cooperative) or
+//    LeaveGroup (close). owned() still lists them until revoke_done(). A revoke overtaken
+//    by a loss (partitions_lost) needs no acknowledgement.
 //  - partitions_lost: dropped without an orderly revoke (owned() no longer has them);
 //    run on_lost, commit nothing for them.
 //  - partitions_assigned: start fetching them (owned() already has them).
