@@ -11,6 +11,7 @@ void MetadataCache::update(const protocol::MetadataResponse& response) {
     TopicMetadata fresh;
     fresh.error = t.error_code;
     fresh.id = t.topic_id;
+    fresh.internal = t.is_internal;
     int32_t count = 0;
     for (const auto& p : t.partitions) count = std::max(count, p.partition_index + 1);
     fresh.partitions.resize(static_cast<size_t>(count), PartitionMetadata{-1, -1, 0});
@@ -37,6 +38,15 @@ void MetadataCache::update(const protocol::MetadataResponse& response) {
     topics_[*t.name] = std::move(fresh);
   }
   ++version_;
+}
+
+void MetadataCache::update_all(const protocol::MetadataResponse& response) {
+  update(response);
+  for (auto it = topics_.begin(); it != topics_.end();) {
+    bool listed = false;
+    for (const auto& t : response.topics) listed = listed || (t.name && *t.name == it->first);
+    it = listed ? std::next(it) : topics_.erase(it);
+  }
 }
 
 void MetadataCache::invalidate_leader(std::string_view topic, std::int32_t partition) {

@@ -22,6 +22,9 @@ struct TopicMetadata {
   /// UNKNOWN_TOPIC_OR_PARTITION, TOPIC_AUTHORIZATION_FAILED, ... (0 = usable).
   std::int16_t error = 0;
   protocol::Uuid id;
+  /// An internal topic (__consumer_offsets, ...): regex subscriptions skip it, as Java's
+  /// exclude.internal.topics=true.
+  bool internal = false;
   std::vector<PartitionMetadata> partitions;
 };
 
@@ -36,6 +39,9 @@ class MetadataCache {
   /// whose leader epoch went backwards keeps the newer entry (KIP-320: a stale broker's
   /// answer must not undo a leader change already seen).
   void update(const protocol::MetadataResponse& response);
+  /// As update(), for an answer about every topic (a Metadata request with null topics):
+  /// topics it does not list have been deleted and are forgotten.
+  void update_all(const protocol::MetadataResponse& response);
   /// Marks a partition's leader unknown until the next update (after NOT_LEADER_OR_FOLLOWER).
   void invalidate_leader(std::string_view topic, std::int32_t partition);
 
@@ -46,6 +52,9 @@ class MetadataCache {
                      std::int32_t leader_epoch);
 
   const TopicMetadata* topic(std::string_view name) const;
+  const std::map<std::string, TopicMetadata, std::less<>>& topics() const noexcept {
+    return topics_;
+  }
   const BrokerAddress* broker(std::int32_t id) const;
   const std::map<std::int32_t, BrokerAddress>& brokers() const noexcept { return brokers_; }
   /// Leader of a partition, or -1 when unknown, leaderless or the broker is not listed.

@@ -27,6 +27,12 @@ void MetadataUpdater::add_topic(const std::string& topic) {
   if (topics_.insert(topic).second) request_update();
 }
 
+void MetadataUpdater::set_all_topics(bool all) {
+  if (all_topics_ == all) return;
+  all_topics_ = all;
+  request_update();
+}
+
 void MetadataUpdater::request_update() {
   if (stopped_) return;
   if (in_flight_) {
@@ -61,14 +67,15 @@ void MetadataUpdater::send_now() {
     return;
   }
   protocol::MetadataRequest req;
-  req.topics.emplace();
-  for (const auto& t : topics_) {
+  if (!all_topics_) req.topics.emplace();  // null: every topic
+  for (const auto& t : all_topics_ ? std::set<std::string>{} : topics_) {
     protocol::MetadataRequest::MetadataRequestTopic rt;
     rt.name = t;
     req.topics->push_back(std::move(rt));
   }
   req.allow_auto_topic_creation = config_.allow_auto_create_topics;
   in_flight_ = true;
+  sent_all_topics_ = all_topics_;
   wanted_ = false;
   last_sent_ = net::Clock::now();
   std::weak_ptr<MetadataUpdater*> weak = self_;
@@ -88,7 +95,11 @@ void MetadataUpdater::on_response(std::uint64_t token, Result<protocol::Metadata
     if (listener_) listener_(&r.error());
     return;
   }
-  cache_.update(*r);
+  if (sent_all_topics_) {
+    cache_.update_all(*r);
+  } else {
+    cache_.update(*r);
+  }
   for (const auto& [id, address] : cache_.brokers())
     pool_.set_node_address(id, address.host, address.port);
   schedule(config_.metadata_max_age);

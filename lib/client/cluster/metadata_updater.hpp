@@ -31,6 +31,9 @@ class MetadataUpdater {
 
   /// Adds topics to those refreshed; new ones trigger a refresh.
   void add_topic(const std::string& topic);
+  /// Asks about every topic in the cluster (regex subscriptions) instead of the added ones;
+  /// a topic that disappears from the answer is dropped from the cache.
+  void set_all_topics(bool all);
   /// Asks for a refresh soon (coalesced, rate-limited).
   void request_update();
   void stop();
@@ -50,6 +53,8 @@ class MetadataUpdater {
   Listener listener_;
   MetadataCache cache_;  /// @thread loop (every member below too)
   std::set<std::string> topics_;
+  bool all_topics_ = false;
+  bool sent_all_topics_ = false;  // what the request in flight asked
   bool in_flight_ = false;
   bool wanted_ = false;  // a refresh was asked for while one was in flight
   net::TimerId timer_ = 0;

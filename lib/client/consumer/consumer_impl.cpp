@@ -1,5 +1,7 @@
 #include "client/consumer/consumer_impl.hpp"
 
+#include "client/consumer/group_session.hpp"
+
 #include <algorithm>
 #include <condition_variable>
 #include <stdexcept>
@@ -38,11 +40,6 @@ void start_at(PartitionState& p, std::int64_t offset) {
 
 }  // namespace
 
-GroupMembershipFactory& group_membership_factory() {
-  static GroupMembershipFactory factory;
-  return factory;
-}
-
 ConsumerImpl::ConsumerImpl(ConsumerConfig config, ConsumerCallbacks callbacks)
     : config_(std::move(config)),
       callbacks_(std::move(callbacks)),
@@ -52,8 +49,8 @@ ConsumerImpl::ConsumerImpl(ConsumerConfig config, ConsumerCallbacks callbacks)
     throw std::runtime_error("cannot create the consumer's event loop: " + loop.error().message);
   loop_ = std::move(loop.value());
   fetcher_ = std::make_unique<Fetcher>(*loop_, config_, state_);
-  if (!config_.group_id.empty() && group_membership_factory())
-    group_ = group_membership_factory()(*this, config_, callbacks_);
+  if (!config_.group_id.empty())
+    group_ = std::make_unique<GroupSession>(*loop_, *this, config_, callbacks_);
   next_auto_commit_ = std::chrono::steady_clock::now() + config_.auto_commit_interval;
   io_thread_ = std::thread([this] { loop_->run(); });
 }
@@ -61,12 +58,15 @@ ConsumerImpl::ConsumerImpl(ConsumerConfig config, ConsumerCallbacks callbacks)
 ConsumerImpl::~ConsumerImpl() {
   (void)close(config_.session_timeout);
   if (io_thread_.joinable()) {  // close() refused (called from a callback): stop anyway
-    loop_->post([this] {
-      fetcher_->shut_down();
-      loop_->stop();
-    });
+    loop_->post([this] { shut_down_io(); });
     io_thread_.join();
   }
+}
+
+void ConsumerImpl::shut_down_io() {
+  fetcher_->shut_down();
+  if (group_) group_->shut_down();
+  loop_->stop();
 }
 
 template <class T, class F>
@@ -98,16 +98,42 @@ Result<T> ConsumerImpl::on_loop(std::chrono::milliseconds timeout, F start) {
 Result<void> ConsumerImpl::subscribe(const std::vector<std::string>& topics) {
   std::lock_guard api(api_mutex_);
   if (closed_) return closed_error();
-  if (config_.group_id.empty()) return Error{errc::invalid_argument, "subscribe() needs group.id"};
-  if (!group_) return Error{errc::unsupported, "group subscription: not yet wired"};
+  if (!group_) return Error{errc::invalid_argument, "subscribe() needs group.id"};
+  if (!group_->subscribed()) {
+    std::lock_guard g(state_.mutex);
+    // As Java: a consumer either manages its partitions (assign) or lets the group do it.
+    if (!state_.partitions.empty())
+      return Error{errc::invalid_argument,
+                   "subscribe() after assign(): call unassign() first (a consumer either "
+                   "assigns its partitions or lets the group assign them)"};
+  }
   return group_->subscribe(topics);
 }
 
 Result<void> ConsumerImpl::unsubscribe() {
   std::lock_guard api(api_mutex_);
   if (closed_) return closed_error();
-  if (!group_) return Error{errc::unsupported, "group subscription: not yet wired"};
-  return group_->unsubscribe();
+  if (!group_ || !group_->subscribed()) return {};
+  auto r = group_->unsubscribe();
+  if (!r) return r;
+  // As Java's unsubscribe(): the orderly revoke (commit, on_revoked) happens before it
+  // returns, bounded by request.timeout.ms.
+  auto deadline = std::chrono::steady_clock::now() + config_.request_timeout;
+  std::vector<ConsumerEvent> events;
+  for (;;) {
+    take_events(events);
+    std::unique_lock l(state_.mutex);
+    if (state_.partitions.empty() || std::chrono::steady_clock::now() >= deadline) break;
+    state_.changed.wait_until(
+        l, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
+  }
+  // Events not about the revoke stay for the next poll().
+  std::lock_guard g(state_.mutex);
+  for (auto& e : events)
+    if (e.type != ConsumerEvent::Type::partitions_revoked &&
+        e.type != ConsumerEvent::Type::partitions_lost)
+      state_.events.insert(state_.events.begin(), std::move(e));
+  return {};
 }
 
 std::vector<std::string> ConsumerImpl::subscription() {
@@ -123,6 +149,10 @@ std::string ConsumerImpl::member_id() {
 Result<void> ConsumerImpl::assign(const std::vector<TopicPartitionOffset>& partitions) {
   std::lock_guard api(api_mutex_);
   if (closed_) return closed_error();
+  if (group_ && group_->subscribed())
+    return Error{errc::invalid_argument,
+                 "assign() while subscribed: call unsubscribe() first (the group assigns this "
+                 "consumer's partitions)"};
   for (const auto& p : partitions) {
     if (p.topic.empty() || p.partition < 0)
       return Error{errc::invalid_argument,
@@ -173,27 +203,10 @@ void ConsumerImpl::remove_partitions(const std::vector<TopicPartition>& partitio
   }
 }
 
-std::vector<TopicPartitionOffset> ConsumerImpl::positions(
-    const std::vector<TopicPartition>& partitions) {
-  std::vector<TopicPartitionOffset> out;
-  std::lock_guard g(state_.mutex);
-  for (const auto& tp : partitions) {
-    auto it = state_.partitions.find(tp);
-    if (it == state_.partitions.end() || it->second.position < 0) continue;
-    out.push_back(TopicPartitionOffset{tp.topic, tp.partition, it->second.position});
-  }
-  return out;
-}
-
 void ConsumerImpl::commit_async_on_loop(
     std::vector<TopicPartitionOffset> offsets, std::chrono::milliseconds timeout,
     std::function<void(Result<void>, std::vector<TopicPartitionOffset>)> done) {
-  CommitIdentity who;
-  {
-    std::lock_guard g(identity_mutex_);
-    who = identity_;
-  }
-  fetcher_->offsets().commit(std::move(offsets), std::move(who), net::Clock::now() + timeout,
+  fetcher_->offsets().commit(std::move(offsets), identity(), net::Clock::now() + timeout,
                              std::move(done));
 }
 
@@ -208,6 +221,11 @@ void ConsumerImpl::set_identity(CommitIdentity identity) {
   identity_ = std::move(identity);
 }
 
+CommitIdentity ConsumerImpl::identity() {
+  std::lock_guard g(identity_mutex_);
+  return identity_;
+}
+
 std::vector<TopicPartition> ConsumerImpl::assignment() {
   std::lock_guard g(state_.mutex);
   std::vector<TopicPartition> out;
@@ -215,11 +233,15 @@ std::vector<TopicPartition> ConsumerImpl::assignment() {
   return out;
 }
 
-std::vector<TopicPartitionOffset> ConsumerImpl::consumed_positions() {
+std::vector<TopicPartitionOffset> ConsumerImpl::consumed_positions(
+    const std::vector<TopicPartition>* only) {
   std::lock_guard g(state_.mutex);
   std::vector<TopicPartitionOffset> out;
-  for (const auto& [tp, p] : state_.partitions)
-    if (p.position >= 0) out.push_back(TopicPartitionOffset{tp.topic, tp.partition, p.position});
+  for (const auto& [tp, p] : state_.partitions) {
+    if (p.position < 0) continue;
+    if (only && std::find(only->begin(), only->end(), tp) == only->end()) continue;
+    out.push_back(TopicPartitionOffset{tp.topic, tp.partition, p.position});
+  }
   return out;
 }
 
@@ -261,7 +283,7 @@ std::size_t ConsumerImpl::take_records(std::size_t max, std::vector<ConsumerReco
   return taken;
 }
 
-void ConsumerImpl::serve_callbacks(std::vector<ConsumerEvent>& events) {
+void ConsumerImpl::serve_commits() {
   std::vector<CommitDone> commits;
   {
     std::lock_guard g(state_.mutex);
@@ -274,9 +296,61 @@ void ConsumerImpl::serve_callbacks(std::vector<ConsumerEvent>& events) {
     else if (callbacks_.on_commit)
       callbacks_.on_commit(c.result, c.offsets);
   }
-  for (const ConsumerEvent& e : events)
-    if (e.type == ConsumerEvent::Type::error && e.error && callbacks_.on_error)
-      callbacks_.on_error(*e.error);
+}
+
+bool ConsumerImpl::take_events(std::vector<ConsumerEvent>& out) {
+  std::vector<ConsumerEvent> events;
+  {
+    std::lock_guard g(state_.mutex);
+    events.swap(state_.events);
+  }
+  for (ConsumerEvent& e : events) {
+    serve_event(e);
+    out.push_back(std::move(e));
+  }
+  return !events.empty();
+}
+
+void ConsumerImpl::serve_event(const ConsumerEvent& e) {
+  using Type = ConsumerEvent::Type;
+  switch (e.type) {
+    case Type::error:
+    case Type::fatal:
+      if (e.error && callbacks_.on_error) callbacks_.on_error(*e.error);
+      break;
+    case Type::partitions_revoked: {
+      // Java's order (ConsumerCoordinator.onJoinPrepare): commit what was consumed, then the
+      // application's on_revoked, then stop fetching; only then may the member rejoin, so
+      // the next owner starts where this one stopped.
+      if (config_.enable_auto_commit) {
+        auto offsets = consumed_positions(&e.partitions);
+        if (!offsets.empty()) {
+          auto timeout = std::max(config_.request_timeout, std::chrono::milliseconds(1000));
+          Result<void> r = on_loop<void>(
+              timeout, [offsets, who = identity()](OffsetClient& oc, OffsetClient::Deadline d,
+                                                   auto complete) {
+                oc.commit(
+                    offsets, who, d,
+                    [complete](Result<void> r, std::vector<TopicPartitionOffset>) { complete(r); });
+              });
+          std::lock_guard g(state_.mutex);
+          state_.commits.push_back(CommitDone{std::move(r), offsets, {}});
+        }
+      }
+      if (callbacks_.on_revoked) callbacks_.on_revoked(e.partitions);
+      remove_partitions(e.partitions);
+      if (group_) group_->revoke_done(e.partitions);
+      break;
+    }
+    case Type::partitions_lost:
+      if (callbacks_.on_lost) callbacks_.on_lost(e.partitions);
+      break;
+    case Type::partitions_assigned:
+      if (callbacks_.on_assigned) callbacks_.on_assigned(e.partitions);
+      break;
+    default:
+      break;
+  }
 }
 
 void ConsumerImpl::maybe_auto_commit() {
@@ -284,6 +358,7 @@ void ConsumerImpl::maybe_auto_commit() {
   auto now = std::chrono::steady_clock::now();
   if (now < next_auto_commit_) return;
   next_auto_commit_ = now + config_.auto_commit_interval;
+  if (identity().refuse) return;  // rebalancing: the revoke commits, or the next tick does
   auto offsets = consumed_positions();
   if (!offsets.empty()) commit_async(&offsets, {});
 }
@@ -299,22 +374,20 @@ PollResult ConsumerImpl::poll(std::chrono::milliseconds timeout) {
   maybe_auto_commit();
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
-    bool commits_ready = false;
-    {
-      std::unique_lock l(state_.mutex);
-      take_records(static_cast<std::size_t>(config_.max_poll_records), result.records);
-      result.events = std::move(state_.events);
-      state_.events.clear();
-      commits_ready = !state_.commits.empty();
-      if (result.records.empty() && result.events.empty() && !commits_ready) {
-        if (std::chrono::steady_clock::now() >= deadline) break;
-        state_.changed.wait_until(l, deadline);
-        continue;
-      }
+    // Events first: a revoke must take its partitions away (after committing them) before
+    // any more of their records are handed out.
+    take_events(result.events);
+    std::unique_lock l(state_.mutex);
+    take_records(static_cast<std::size_t>(config_.max_poll_records), result.records);
+    if (!state_.events.empty()) continue;
+    if (result.records.empty() && result.events.empty() && state_.commits.empty()) {
+      if (std::chrono::steady_clock::now() >= deadline) break;
+      state_.changed.wait_until(l, deadline);
+      continue;
     }
     break;
   }
-  serve_callbacks(result.events);
+  serve_commits();
   return result;
 }
 
@@ -323,11 +396,8 @@ Result<void> ConsumerImpl::commit(const std::vector<TopicPartitionOffset>* given
   if (closed_) return closed_error();
   if (config_.group_id.empty()) return Error{errc::invalid_argument, "commit needs group.id"};
   std::vector<TopicPartitionOffset> offsets = given ? *given : consumed_positions();
-  CommitIdentity who;
-  {
-    std::lock_guard g(identity_mutex_);
-    who = identity_;
-  }
+  if (auto refused = refuse_unowned(offsets)) return *refused;
+  CommitIdentity who = identity();
   auto timeout = std::max(config_.request_timeout, std::chrono::milliseconds(1000));
   return on_loop<void>(
       timeout, [offsets, who](OffsetClient& oc, OffsetClient::Deadline deadline, auto complete) {
@@ -348,8 +418,23 @@ void ConsumerImpl::commit_async(const std::vector<TopicPartitionOffset>* given,
   if (closed_) return finish(closed_error(), offsets);
   if (config_.group_id.empty())
     return finish(Error{errc::invalid_argument, "commit needs group.id"}, offsets);
+  if (auto refused = refuse_unowned(offsets)) return finish(*refused, offsets);
   auto timeout = std::max(config_.request_timeout, std::chrono::milliseconds(1000));
   loop_->post([this, offsets, timeout, finish] { commit_async_on_loop(offsets, timeout, finish); });
+}
+
+std::optional<Error> ConsumerImpl::refuse_unowned(
+    const std::vector<TopicPartitionOffset>& offsets) {
+  if (!group_ || !group_->subscribed()) return std::nullopt;
+  std::lock_guard g(state_.mutex);
+  for (const auto& o : offsets) {
+    if (state_.partitions.count(TopicPartition{o.topic, o.partition}) == 0)
+      return Error{errc::invalid_argument,
+                   "commit: " + where({o.topic, o.partition}) +
+                       " is not assigned to this member; committing it could overwrite its "
+                       "owner's progress"};
+  }
+  return std::nullopt;
 }
 
 Result<std::vector<TopicPartitionOffset>> ConsumerImpl::committed(
@@ -492,15 +577,24 @@ Result<void> ConsumerImpl::close(std::chrono::milliseconds timeout) {
         std::chrono::milliseconds(0));
   };
   Result<void> result;
-  if (group_) group_->close(left());
-  if (config_.enable_auto_commit && !config_.group_id.empty()) {
+  bool in_group = group_ && group_->subscribed();
+  if (in_group) {
+    // Leave in order: the revoke commits (enable.auto.commit) and runs on_revoked here, on
+    // the caller's thread; then LeaveGroup. Bounded by the deadline even with the
+    // coordinator gone.
+    group_->begin_close();
+    std::vector<ConsumerEvent> events;
+    while (!group_->closed() && left().count() > 0) {
+      take_events(events);
+      std::unique_lock l(state_.mutex);
+      if (!state_.events.empty()) continue;
+      state_.changed.wait_for(l, std::min(left(), std::chrono::milliseconds(20)));
+    }
+  }
+  if (!in_group && config_.enable_auto_commit && !config_.group_id.empty()) {
     auto offsets = consumed_positions();
     if (!offsets.empty()) {
-      CommitIdentity who;
-      {
-        std::lock_guard g(identity_mutex_);
-        who = identity_;
-      }
+      CommitIdentity who = identity();
       result = on_loop<void>(left(), [offsets, who](OffsetClient& oc, OffsetClient::Deadline d,
                                                     auto complete) {
         oc.commit(offsets, who, d,
@@ -509,15 +603,11 @@ Result<void> ConsumerImpl::close(std::chrono::milliseconds timeout) {
     }
   }
   closed_ = true;
-  loop_->post([this] {
-    fetcher_->shut_down();
-    loop_->stop();
-  });
+  loop_->post([this] { shut_down_io(); });
   io_thread_.join();
-  fetcher_.reset();
   group_.reset();
-  std::vector<ConsumerEvent> none;
-  serve_callbacks(none);  // commit callbacks still due
+  fetcher_.reset();
+  serve_commits();  // commit callbacks still due
   in_close_ = false;
   return result;
 }

@@ -21,6 +21,8 @@
 
 namespace kafkit::client {
 
+class GroupSession;
+
 class ConsumerImpl : public GroupHost {
  public:
   ConsumerImpl(ConsumerConfig config, ConsumerCallbacks callbacks);
@@ -53,14 +55,8 @@ class ConsumerImpl : public GroupHost {
   std::size_t prefetched_bytes() const { return state_.budget.used(); }
 
   // GroupHost (group_hooks.hpp).
-  net::EventLoop& loop() override { return *loop_; }
   void add_partitions(const std::vector<TopicPartitionOffset>& partitions) override;
   void remove_partitions(const std::vector<TopicPartition>& partitions) override;
-  std::vector<TopicPartitionOffset> positions(
-      const std::vector<TopicPartition>& partitions) override;
-  void commit_async_on_loop(
-      std::vector<TopicPartitionOffset> offsets, std::chrono::milliseconds timeout,
-      std::function<void(Result<void>, std::vector<TopicPartitionOffset>)> done) override;
   void post_event(ConsumerEvent event) override;
   void set_identity(CommitIdentity identity) override;
 
@@ -69,8 +65,22 @@ class ConsumerImpl : public GroupHost {
   /// `complete` to be called.
   template <class T, class F>
   Result<T> on_loop(std::chrono::milliseconds timeout, F start);
-  std::vector<TopicPartitionOffset> consumed_positions();
-  void serve_callbacks(std::vector<ConsumerEvent>& events);
+  /// Positions of the assigned partitions (only those in `only`, when given).
+  std::vector<TopicPartitionOffset> consumed_positions(
+      const std::vector<TopicPartition>* only = nullptr);
+  CommitIdentity identity();
+  void commit_async_on_loop(
+      std::vector<TopicPartitionOffset> offsets, std::chrono::milliseconds timeout,
+      std::function<void(Result<void>, std::vector<TopicPartitionOffset>)> done);
+  /// Moves queued events into `out` and runs their callbacks (and the orderly revoke's
+  /// commit); returns whether there were any.
+  bool take_events(std::vector<ConsumerEvent>& out);
+  void serve_event(const ConsumerEvent& event);
+  void serve_commits();
+  /// In a group: an error when an offset is for a partition this member does not own.
+  std::optional<Error> refuse_unowned(const std::vector<TopicPartitionOffset>& offsets);
+  /// Loop thread: stops the fetcher and the group's I/O, then the loop.
+  void shut_down_io();
   void maybe_auto_commit();
   std::size_t take_records(std::size_t max, std::vector<ConsumerRecord>& out);
   Error closed_error() const { return Error{errc::closed, "the consumer is closed"}; }
@@ -81,7 +91,7 @@ class ConsumerImpl : public GroupHost {
   std::unique_ptr<net::EventLoop> loop_;
   std::unique_ptr<Fetcher> fetcher_;  /// @thread io (created before the thread starts)
   std::thread io_thread_;
-  std::unique_ptr<GroupMembership> group_;
+  std::unique_ptr<GroupSession> group_;  // with group.id; its I/O half runs on the loop
   std::recursive_mutex api_mutex_;
   std::atomic<bool> closed_{false};
   std::mutex identity_mutex_;

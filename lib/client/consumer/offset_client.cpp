@@ -191,6 +191,11 @@ void OffsetClient::commit(
     done({}, {});
     return;
   }
+  if (who.refuse) {
+    for (auto& o : offsets) o.error = who.refuse;
+    done(*who.refuse, std::move(offsets));
+    return;
+  }
   std::weak_ptr<OffsetClient*> weak = self_;
   auto retry = [weak, offsets, who, deadline, done](const Error& e) {
     auto self = weak.lock();

@@ -27,6 +27,10 @@ struct CommitIdentity {
   std::int32_t generation = -1;
   std::string member_id;
   std::optional<std::string> group_instance_id;
+  /// Set while the consumer is subscribed but holds no valid generation (joining,
+  /// rebalancing, evicted): commits fail locally with this error instead of being sent
+  /// with generation -1, which the coordinator would accept as a non-member's.
+  std::optional<Error> refuse;
 };
 
 class OffsetClient {
