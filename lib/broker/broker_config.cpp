@@ -12,7 +12,7 @@ namespace {
 constexpr int64_t kMaxInt = std::numeric_limits<int32_t>::max();
 
 // Server properties with a meaning for a multi-threaded, replicated, JVM broker only.
-constexpr std::array<std::string_view, 24> kIgnoredPrefixesOrKeys{
+constexpr std::array<std::string_view, 23> kIgnoredPrefixesOrKeys{
     "num.network.threads",
     "num.io.threads",
     "socket.send.buffer.bytes",
@@ -21,7 +21,6 @@ constexpr std::array<std::string_view, 24> kIgnoredPrefixesOrKeys{
     "offsets.topic.replication.factor",
     "transaction.state.log.replication.factor",
     "transaction.state.log.min.isr",
-    "group.initial.rebalance.delay.ms",
     "zookeeper.",
     "process.roles",
     "controller.",
@@ -137,6 +136,20 @@ Result<BrokerConfig> BrokerConfig::from_properties(const Properties& props) {
       auto v = as_long(1, kMaxInt);  // an INT in Kafka, at least 1
       if (!v) return v.error();
       c.producer_id_expiration_ms = *v;
+    } else if (key == "group.initial.rebalance.delay.ms") {
+      auto v = as_long(0, kMaxInt);
+      if (!v) return v.error();
+      c.group_initial_rebalance_delay_ms = *v;
+    } else if (key == "group.min.session.timeout.ms" || key == "group.max.session.timeout.ms") {
+      auto v = as_long(0, kMaxInt);
+      if (!v) return v.error();
+      (key == "group.min.session.timeout.ms" ? c.group_min_session_timeout_ms
+                                             : c.group_max_session_timeout_ms) =
+          static_cast<int32_t>(*v);
+    } else if (key == "group.max.size") {
+      auto v = as_long(1, kMaxInt);
+      if (!v) return v.error();
+      c.group_max_size = static_cast<int32_t>(*v);
     } else if (is_broker_log_default(key)) {
       // Validated as the topic config it is the default of.
       if (auto r = validate_broker_log_default(key, value); !r) return r.error();
@@ -146,6 +159,10 @@ Result<BrokerConfig> BrokerConfig::from_properties(const Properties& props) {
       return Error{errc::invalid_argument, "unknown broker property \"" + key + "\""};
     }
   }
+  if (c.group_min_session_timeout_ms > c.group_max_session_timeout_ms)
+    return bad("group.min.session.timeout.ms", std::to_string(c.group_min_session_timeout_ms),
+               "at most group.max.session.timeout.ms (" +
+                   std::to_string(c.group_max_session_timeout_ms) + ")");
   return c;
 }
 

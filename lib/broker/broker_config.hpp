@@ -34,6 +34,13 @@ struct BrokerConfig {
   int64_t retention_check_interval_ms = 300000;
   /// How long idempotent-producer state outlives the producer's last batch (KIP-854).
   int64_t producer_id_expiration_ms = 86400000;
+  /// Classic group coordinator (group/group_coordinator.hpp): Kafka's names and defaults,
+  /// except group.max.size (Kafka: Integer.MAX_VALUE), bounded here so one group's
+  /// members and KIP-394 pending member ids cannot grow without limit.
+  int64_t group_initial_rebalance_delay_ms = 3000;
+  int32_t group_min_session_timeout_ms = 6000;
+  int32_t group_max_session_timeout_ms = 1800000;
+  int32_t group_max_size = 1000;
   /// Every property as given (log.* defaults of the topic configs are looked up here).
   Properties properties;
   /// Keys that were accepted but have no effect here (logged at start-up).

@@ -11,6 +11,7 @@
 #include "broker/broker_config.hpp"
 #include "broker/delayed_fetches.hpp"
 #include "broker/faults/fault_state.hpp"
+#include "broker/group/group_coordinator.hpp"
 #include "broker/topic_store.hpp"
 #include "net/event_loop.hpp"
 
@@ -25,14 +26,18 @@ struct NodeInfo {
 class ClusterState {
  public:
   ClusterState(net::EventLoop& loop, BrokerConfig config)
-      : loop(loop), config(std::move(config)), fetches(loop) {}
+      : loop(loop),
+        config(std::move(config)),
+        fetches(loop),
+        groups(std::make_unique<GroupCoordinator>(loop, GroupConfig::from(this->config))) {}
 
   net::EventLoop& loop;
   BrokerConfig config;
-  std::vector<NodeInfo> nodes;         /// @thread loop
-  std::unique_ptr<TopicStore> topics;  /// @thread loop
-  DelayedFetches fetches;              /// @thread loop
-  FaultState faults;                   /// @thread loop
+  std::vector<NodeInfo> nodes;               /// @thread loop
+  std::unique_ptr<TopicStore> topics;        /// @thread loop
+  DelayedFetches fetches;                    /// @thread loop
+  FaultState faults;                         /// @thread loop
+  std::unique_ptr<GroupCoordinator> groups;  /// @thread loop (classic consumer groups)
 
   /// Wall-clock milliseconds: record timestamps and retention are wall-clock by definition.
   static int64_t now_ms();

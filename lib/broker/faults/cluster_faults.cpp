@@ -7,6 +7,7 @@
 #include "broker/faults/fault_state.hpp"
 #include "broker/faults/injected_response.hpp"
 #include "broker/faults/leadership.hpp"
+#include "broker/group/coordinator_node.hpp"
 #include "broker/server/server.hpp"
 
 namespace kafkit::broker {
@@ -82,6 +83,12 @@ Result<void> Cluster::stop_node(int32_t node_id, bool elect_new_leaders) {
     if (node_ids_[i] != node_id) continue;
     run_on_loop([&](ClusterState& state) {
       if (state.faults.stopped(node_id)) return;
+      // The groups it coordinates answer their parked requests NOT_COORDINATOR before the
+      // connections go, and fall back to what was persisted (Kafka's group emigration).
+      state.groups->unload([&state, node_id](const std::string& group) {
+        const NodeInfo* n = coordinator_for(state, group);
+        return n != nullptr && n->id == node_id;
+      });
       servers_[i]->stop();
       state.faults.set_stopped(node_id, true);
       state.log("node " + std::to_string(node_id) + " stopped");

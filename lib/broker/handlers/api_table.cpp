@@ -9,13 +9,16 @@
 namespace kafkit::broker {
 namespace {
 
-const std::array<const ApiHandler*, 14> kHandlers{&produce_api,           &fetch_api,
+const std::array<const ApiHandler*, 20> kHandlers{&produce_api,           &fetch_api,
                                                   &list_offsets_api,      &metadata_api,
                                                   &find_coordinator_api,  &api_versions_api,
                                                   &create_topics_api,     &delete_topics_api,
                                                   &delete_records_api,    &describe_configs_api,
                                                   &create_partitions_api, &describe_cluster_api,
-                                                  &init_producer_id_api,  nullptr};
+                                                  &init_producer_id_api,  &join_group_api,
+                                                  &sync_group_api,        &heartbeat_api,
+                                                  &leave_group_api,       &list_groups_api,
+                                                  &describe_groups_api,   &delete_groups_api};
 
 }  // namespace
 

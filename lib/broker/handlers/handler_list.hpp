@@ -17,5 +17,12 @@ extern const ApiHandler describe_configs_api;   // describe_configs.cpp
 extern const ApiHandler create_partitions_api;  // create_partitions.cpp
 extern const ApiHandler describe_cluster_api;   // describe_cluster.cpp
 extern const ApiHandler init_producer_id_api;   // init_producer_id.cpp
+extern const ApiHandler join_group_api;         // join_group.cpp
+extern const ApiHandler sync_group_api;         // sync_group.cpp
+extern const ApiHandler heartbeat_api;          // heartbeat.cpp
+extern const ApiHandler leave_group_api;        // leave_group.cpp
+extern const ApiHandler list_groups_api;        // list_groups.cpp
+extern const ApiHandler describe_groups_api;    // describe_groups.cpp
+extern const ApiHandler delete_groups_api;      // delete_groups.cpp
 
 }  // namespace kafkit::broker
