@@ -144,8 +144,7 @@ TEST_CASE("a torn tail is cut off and the frames before it are kept") {
       auto log = open_log(dir.path());
       auto notes = log->take_recovery_notes();
       REQUIRE(notes.size() == 1);
-      CHECK(notes[0].find("truncated at byte " + std::to_string(after_first)) !=
-            std::string::npos);
+      CHECK(notes[0].find("truncated at byte " + std::to_string(after_first)) != std::string::npos);
       CHECK(size_on_disk(path) == after_first);
       REQUIRE(find(*log, "g", "t", 0) != nullptr);
       CHECK(find(*log, "g", "t", 0)->offset == 10);

@@ -53,8 +53,8 @@ struct Fixture {
     store = std::make_unique<OffsetStore>(*log, config,
                                           [this](const std::string& s) { lines.push_back(s); });
   }
-  void commit(const std::string& group, const std::string& topic, int32_t partition,
-              int64_t offset, int64_t ts = 1000, int64_t expire = -1) {
+  void commit(const std::string& group, const std::string& topic, int32_t partition, int64_t offset,
+              int64_t ts = 1000, int64_t expire = -1) {
     CommittedOffset v;
     v.offset = offset;
     v.commit_timestamp_ms = ts;
