@@ -373,6 +373,25 @@ TEST_CASE("offsets survive a clean restart and are dropped with their topic") {
   CHECK(names == std::vector<std::string>{"dropped", "kept"});
 }
 
+TEST_CASE("an explicit retention (OffsetCommit v2-4) expires offsets on the broker's timer") {
+  RunningBroker b(Properties{{"offsets.retention.check.interval.ms", "50"},
+                             {"offsets.retention.minutes", "1440"}});
+  TestClient c(b.port());
+  create_topic(c, "t", 2);
+  auto short_lived = commit_request("g", {{"t", 0, 5}});
+  short_lived.retention_time_ms = 200;
+  REQUIRE(commit_errors(c.call<OffsetCommitResponse>(short_lived, 2)) ==
+          std::vector<std::string>{"t/0=0"});
+  // v5+ has no retention field: the broker's offsets.retention.minutes applies.
+  commit(c, "g", {{"t", 1, 6}}, 5);
+  CHECK(fetch_one(c, "g", "t", 0).offset == 5);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (fetch_one(c, "g", "t", 0).offset != -1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(fetch_one(c, "g", "t", 0).offset == -1);
+  CHECK(fetch_one(c, "g", "t", 1).offset == 6);
+}
+
 TEST_CASE("group requests to a node that does not coordinate the group") {
   RunningBroker b(Properties{}, 3);
   std::vector<int32_t> ids = b.cluster->node_ids();
