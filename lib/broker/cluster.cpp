@@ -21,10 +21,18 @@ void schedule_maintenance(ClusterState& state, int64_t interval_ms) {
 }
 
 // Offsets past offsets.retention.minutes are removed every
-// offsets.retention.check.interval.ms, as Kafka's coordinator does.
+// offsets.retention.check.interval.ms, as Kafka's coordinator does, and the group log is
+// synced to disk.
 void schedule_offset_expiry(ClusterState& state, int64_t interval_ms) {
   state.loop.add_timer(std::chrono::milliseconds(interval_ms), [&state, interval_ms] {
     if (state.offsets) state.offsets->expire(ClusterState::now_ms());
+    // Commits are written without fsync (a killed process loses none of them); this bounds
+    // what a power loss could take.
+    if (state.group_log) {
+      if (auto r = state.group_log->flush(); !r) state.log("group log: " + r.error().message);
+      for (const std::string& note : state.group_log->take_recovery_notes())
+        state.log("group log: " + note);
+    }
     schedule_offset_expiry(state, interval_ms);
   });
 }
