@@ -164,7 +164,10 @@ OffsetDeleteResponse delete_offsets(TestClient& c, const std::string& group,
                                     const std::vector<std::pair<std::string, int32_t>>& parts) {
   OffsetDeleteRequest req;
   req.group_id = group;
-  for (const auto& [topic, partition] : parts) {
+  for (const auto& tp : parts) {
+    // Named copies: clang 14 cannot capture structured bindings.
+    const std::string& topic = tp.first;
+    int32_t partition = tp.second;
     auto it = std::find_if(req.topics.begin(), req.topics.end(),
                            [&](const auto& t) { return t.name == topic; });
     if (it == req.topics.end()) {
