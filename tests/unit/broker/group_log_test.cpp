@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "broker/group/group_log.hpp"
 #include "storage_test_support.hpp"
@@ -189,6 +190,66 @@ TEST_CASE("a torn tail is cut off and the frames before it are kept") {
     CHECK(find(*log, "g", "t", 0)->offset == 20);
     CHECK(find(*log, "g", "t", 1)->offset == 21);
     CHECK(log->group_metadata().at("g") == bytes_of("meta"));
+  }
+}
+
+TEST_CASE("cut anywhere, the log replays exactly the batches written before the cut") {
+  TempDir dir;
+  GroupLog::Options o;
+  o.min_compaction_bytes = int64_t{1} << 40;  // frame boundaries must stay where they are
+  std::mt19937 rng(6);
+  struct State {
+    std::map<std::string, GroupOffsets, std::less<>> offsets;
+    std::map<std::string, protocol::Bytes, std::less<>> groups;
+  };
+  std::vector<int64_t> boundaries{0};
+  std::vector<State> states{State{}};
+  fs::path path;
+  {
+    auto log = open_log(dir.path(), o);
+    path = log->path();
+    for (int i = 0; i < 300; ++i) {
+      GroupLog::Batch b;
+      int n = std::uniform_int_distribution<int>(1, 4)(rng);
+      for (int k = 0; k < n; ++k) {
+        std::string group = "g" + std::to_string(rng() % 4);
+        std::string topic = "t" + std::to_string(rng() % 3);
+        auto partition = static_cast<int32_t>(rng() % 3);
+        switch (rng() % 5) {
+          case 0:
+            b.delete_offset(group, topic, partition);
+            break;
+          case 1:
+            b.put_group_metadata(group, bytes_of(std::string(rng() % 40, 'x')));
+            break;
+          case 2:
+            b.delete_group_metadata(group);
+            break;
+          default:
+            b.put_offset(group, topic, partition,
+                         offset_of(static_cast<int64_t>(rng() % 100000), std::to_string(i)));
+        }
+      }
+      REQUIRE(log->append(std::move(b)).ok());
+      boundaries.push_back(log->file_bytes());
+      states.push_back({log->offsets(), log->group_metadata()});
+    }
+  }
+  // Cut from the end towards the start: each cut only shortens the file further.
+  std::vector<int64_t> cuts;
+  for (int i = 0; i < 40; ++i)
+    cuts.push_back(std::uniform_int_distribution<int64_t>(0, boundaries.back())(rng));
+  std::sort(cuts.rbegin(), cuts.rend());
+  for (int64_t cut : cuts) {
+    CAPTURE(cut);
+    fs::resize_file(path, static_cast<uintmax_t>(cut));
+    size_t kept = static_cast<size_t>(std::upper_bound(boundaries.begin(), boundaries.end(), cut) -
+                                      boundaries.begin() - 1);
+    auto log = open_log(dir.path(), o);
+    CHECK(log->offsets() == states[kept].offsets);
+    CHECK(log->group_metadata() == states[kept].groups);
+    CHECK(log->file_bytes() == boundaries[kept]);
+    CHECK(log->take_recovery_notes().size() == (cut == boundaries[kept] ? 0u : 1u));
   }
 }
 
