@@ -191,6 +191,28 @@ TEST_CASE("ApiVersions advertises OffsetCommit 2-9, OffsetFetch 1-9 and OffsetDe
   CHECK(ranges[47] == std::pair<int16_t, int16_t>{0, 0});
 }
 
+TEST_CASE("the offsets properties are validated and default as in Kafka") {
+  BrokerConfig defaults;
+  CHECK(defaults.offsets_retention_ms == 10080LL * 60 * 1000);
+  CHECK(defaults.offsets_retention_check_interval_ms == 600000);
+  CHECK(defaults.offset_metadata_max_bytes == 4096);
+  auto ok = BrokerConfig::from_properties(Properties{{"offsets.retention.minutes", "60"},
+                                                     {"offsets.retention.check.interval.ms", "5"},
+                                                     {"offset.metadata.max.bytes", "0"}});
+  REQUIRE(ok.ok());
+  CHECK(ok->offsets_retention_ms == 3600000);
+  CHECK(ok->offsets_retention_check_interval_ms == 5);
+  CHECK(ok->offset_metadata_max_bytes == 0);
+  for (const char* key : {"offsets.retention.minutes", "offsets.retention.check.interval.ms",
+                          "offset.metadata.max.bytes"}) {
+    std::string k = key;
+    CAPTURE(k);
+    auto bad = BrokerConfig::from_properties(Properties{{k, "-1"}});
+    REQUIRE_FALSE(bad.ok());
+    CHECK(bad.error().message.find(k) != std::string::npos);
+  }
+}
+
 TEST_CASE("offsets committed at each version are fetched back at each version") {
   RunningBroker b;
   TestClient c(b.port());
