@@ -12,6 +12,8 @@
 #include "broker/delayed_fetches.hpp"
 #include "broker/faults/fault_state.hpp"
 #include "broker/group/group_coordinator.hpp"
+#include "broker/group/group_log.hpp"
+#include "broker/group/offset_store.hpp"
 #include "broker/topic_store.hpp"
 #include "net/event_loop.hpp"
 
@@ -33,8 +35,13 @@ class ClusterState {
 
   net::EventLoop& loop;
   BrokerConfig config;
-  std::vector<NodeInfo> nodes;               /// @thread loop
-  std::unique_ptr<TopicStore> topics;        /// @thread loop
+  std::vector<NodeInfo> nodes;         /// @thread loop
+  std::unique_ptr<TopicStore> topics;  /// @thread loop
+  /// The group coordinator's durable state (committed offsets, group metadata), and the
+  /// committed offsets on top of it; `offsets` refers to `group_log`, so it is declared
+  /// after it and destroyed first.
+  std::unique_ptr<GroupLog> group_log;       /// @thread loop
+  std::unique_ptr<OffsetStore> offsets;      /// @thread loop
   DelayedFetches fetches;                    /// @thread loop
   FaultState faults;                         /// @thread loop
   std::unique_ptr<GroupCoordinator> groups;  /// @thread loop (classic consumer groups)

@@ -24,5 +24,8 @@ extern const ApiHandler leave_group_api;        // leave_group.cpp
 extern const ApiHandler list_groups_api;        // list_groups.cpp
 extern const ApiHandler describe_groups_api;    // describe_groups.cpp
 extern const ApiHandler delete_groups_api;      // delete_groups.cpp
+extern const ApiHandler offset_commit_api;      // offset_commit.cpp
+extern const ApiHandler offset_fetch_api;       // offset_fetch.cpp
+extern const ApiHandler offset_delete_api;      // offset_delete.cpp
 
 }  // namespace kafkit::broker
