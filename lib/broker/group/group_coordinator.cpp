@@ -223,7 +223,6 @@ void GroupCoordinator::update_static_member_and_rebalance(Group& g, const std::s
   loop_.cancel_timer(m.session_timer);
   m.session_timer = 0;
   complete_heartbeat(g, m);
-  const ProtocolList old_protocols = m.protocols;
   g.update_member(m, std::move(r.protocols), r.rebalance_timeout_ms, r.session_timeout_ms,
                   std::move(done));
   switch (g.state()) {
@@ -261,7 +260,6 @@ void GroupCoordinator::update_static_member_and_rebalance(Group& g, const std::s
     case GroupState::Dead:
       break;
   }
-  (void)old_protocols;
 }
 
 void GroupCoordinator::maybe_prepare_rebalance(Group& g) {
