@@ -489,6 +489,53 @@ TEST_CASE("membership view: subscriptions and OffsetCommit checks follow Kafka")
   CHECK_FALSE(subscription_topics(huge).has_value());
 }
 
+TEST_CASE("a member that never syncs is removed after the rebalance timeout") {
+  RunningBroker b(fast_groups("200"));
+  Member a = member(b, "nosync"), c = member(b, "nosync");
+  a.rebalance_timeout_ms = 500;
+  c.rebalance_timeout_ms = 500;
+  a.start_join();
+  c.start_join();
+  REQUIRE(a.receive_join().generation_id == 1);
+  REQUIRE(c.receive_join().generation_id == 1);
+  // Between JoinGroup and SyncGroup a heartbeat is a normal one.
+  CHECK(c.heartbeat() == 0);
+  a.receive_sync(a.send_sync({{a.id, "a"}, {c.id, "c"}}));
+  // `c` never sends SyncGroup: once the rebalance timeout passes it is out.
+  wait_state(b, "nosync", "PreparingRebalance");
+  CHECK(c.heartbeat() == kErrUnknownMember);
+  auto j = a.join();
+  CHECK(j.generation_id == 2);
+  CHECK(j.members.size() == 1);
+}
+
+TEST_CASE("the persist hook sees each stored generation and the deletion") {
+  RunningBroker b(fast_groups());
+  std::vector<std::pair<std::string, bool>> events;  // group, has bytes; loop thread only
+  b.cluster->run_on_loop([&events](ClusterState& s) {
+    s.groups->set_persist_hook(
+        [&events](const std::string& g, const std::optional<std::string>& bytes) {
+          events.emplace_back(g, bytes.has_value());
+        });
+  });
+  Member a = member(b, "hooked");
+  a.join_with_id();
+  a.receive_sync(a.send_sync({{a.id, "x"}}));  // Stable: stored
+  REQUIRE(a.leave() == 0);                     // Empty: stored
+  TestClient admin(b.port());
+  DeleteGroupsRequest del;
+  del.groups_names = {"hooked"};
+  CHECK(admin.call<DeleteGroupsResponse>(del, 2).results.at(0).error_code == 0);  // tombstone
+  std::vector<std::pair<std::string, bool>> seen;
+  b.cluster->run_on_loop([&](ClusterState& s) {
+    seen = events;
+    s.groups->set_persist_hook(nullptr);
+  });
+  std::vector<std::pair<std::string, bool>> want{
+      {"hooked", true}, {"hooked", true}, {"hooked", false}};
+  CHECK(seen == want);
+}
+
 TEST_CASE("JoinGroup v0-3 members get their id at once; old versions interoperate with new") {
   RunningBroker b(fast_groups("300"));
   Member old = member(b, "versions"), modern = member(b, "versions");
