@@ -536,6 +536,29 @@ TEST_CASE("the persist hook sees each stored generation and the deletion") {
   CHECK(seen == want);
 }
 
+TEST_CASE("group.* broker properties: defaults, parsing and errors naming the property") {
+  auto defaults = BrokerConfig::from_properties({});
+  REQUIRE(defaults.ok());
+  CHECK(defaults->group_initial_rebalance_delay_ms == 3000);
+  CHECK(defaults->group_min_session_timeout_ms == 6000);
+  CHECK(defaults->group_max_session_timeout_ms == 1800000);
+  CHECK(defaults->group_max_size == 1000);
+  auto set = BrokerConfig::from_properties(
+      Properties{{"group.initial.rebalance.delay.ms", "0"}, {"group.max.size", "7"}});
+  REQUIRE(set.ok());
+  CHECK(set->group_initial_rebalance_delay_ms == 0);
+  CHECK(set->group_max_size == 7);
+  for (const auto& bad : std::vector<Properties>{
+           {{"group.max.size", "0"}},
+           {{"group.initial.rebalance.delay.ms", "-1"}},
+           {{"group.min.session.timeout.ms", "x"}},
+           {{"group.min.session.timeout.ms", "9000"}, {"group.max.session.timeout.ms", "8000"}}}) {
+    auto r = BrokerConfig::from_properties(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("group.") != std::string::npos);
+  }
+}
+
 TEST_CASE("JoinGroup v0-3 members get their id at once; old versions interoperate with new") {
   RunningBroker b(fast_groups("300"));
   Member old = member(b, "versions"), modern = member(b, "versions");
