@@ -31,7 +31,9 @@ class ClusterState {
       : loop(loop),
         config(std::move(config)),
         fetches(loop),
-        groups(std::make_unique<GroupCoordinator>(loop, GroupConfig::from(this->config))) {}
+        groups(std::make_unique<GroupCoordinator>(loop, GroupConfig::from(this->config))) {
+    groups->set_log([this](const std::string& line) { log(line); });
+  }
 
   net::EventLoop& loop;
   BrokerConfig config;

@@ -223,7 +223,6 @@ void GroupCoordinator::update_static_member_and_rebalance(Group& g, const std::s
   loop_.cancel_timer(m.session_timer);
   m.session_timer = 0;
   complete_heartbeat(g, m);
-  const ProtocolList old_protocols = m.protocols;
   g.update_member(m, std::move(r.protocols), r.rebalance_timeout_ms, r.session_timeout_ms,
                   std::move(done));
   switch (g.state()) {
@@ -261,7 +260,6 @@ void GroupCoordinator::update_static_member_and_rebalance(Group& g, const std::s
     case GroupState::Dead:
       break;
   }
-  (void)old_protocols;
 }
 
 void GroupCoordinator::maybe_prepare_rebalance(Group& g) {
@@ -327,7 +325,10 @@ void GroupCoordinator::complete_join(Group& g) {
   std::vector<std::string> laggards;
   for (const auto& m : g.members())
     if (!m.awaiting_join && !m.is_static()) laggards.push_back(m.member_id);
-  for (const auto& id : laggards) remove_member(g, id, e(ErrorCode::UnknownMemberId));
+  for (const auto& id : laggards) {
+    log("group " + g.id() + ": member " + id + " did not rejoin in time, removing it");
+    remove_member(g, id, e(ErrorCode::UnknownMemberId));
+  }
 
   if (!g.elect_joined_leader() && g.size() > 0) {
     // Nobody rejoined: wait another rebalance timeout for sessions to expire.
@@ -338,9 +339,12 @@ void GroupCoordinator::complete_join(Group& g) {
   }
   g.init_next_generation();
   if (g.is(GroupState::Empty)) {
+    log("group " + g.id() + " with generation " + std::to_string(g.generation()) + " is now empty");
     persist(g);
     return;
   }
+  log("stabilized group " + g.id() + " generation " + std::to_string(g.generation()) + " with " +
+      std::to_string(g.size()) + " member(s), protocol " + g.protocol_name().value_or(""));
   const bool any_pending = !g.members().empty();
   for (auto& m : g.members()) {
     JoinResult res = current_generation_result(g, m.member_id, g.is_leader(m.member_id));
@@ -368,7 +372,10 @@ void GroupCoordinator::on_sync_timer(const std::string& group_id, int32_t genera
   if (!(g->is(GroupState::CompletingRebalance) || g->is(GroupState::Stable))) return;
   if (g->pending_sync().empty()) return;
   std::vector<std::string> gone(g->pending_sync().begin(), g->pending_sync().end());
-  for (const auto& id : gone) remove_member(*g, id, e(ErrorCode::UnknownMemberId));
+  for (const auto& id : gone) {
+    log("group " + group_id + ": member " + id + " did not sync in time, removing it");
+    remove_member(*g, id, e(ErrorCode::UnknownMemberId));
+  }
   prepare_rebalance(*g);
 }
 
@@ -462,6 +469,7 @@ void GroupCoordinator::on_session_timer(const std::string& group_id, const std::
   if (m->awaiting_join || m->awaiting_sync) return arm_session(*g, *m, m->session_timeout_ms);
   int64_t left = m->last_heartbeat_ms + m->session_timeout_ms - now_ms();
   if (left > 0) return arm_session(*g, *m, left);
+  log("group " + group_id + ": member " + member_id + " session expired, removing it");
   g->pending_sync().erase(member_id);
   remove_member_and_update_group(*g, member_id, e(ErrorCode::UnknownMemberId));
 }

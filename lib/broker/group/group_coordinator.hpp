@@ -110,6 +110,9 @@ class GroupCoordinator final : public GroupMembershipView {
   /// The offset side; nullptr = no committed offsets known.
   void set_offsets(GroupOffsetsView* offsets) { offsets_ = offsets; }
   void set_persist_hook(PersistHook hook) { persist_ = std::move(hook); }
+  /// Where the coordinator's operator-facing lines go (generations formed, members
+  /// expired), as Kafka logs them; none when unset.
+  void set_log(std::function<void(const std::string&)> log) { log_ = std::move(log); }
   const GroupConfig& config() const { return config_; }
 
   // ---- the group APIs (after the handler's coordinator check) ----
@@ -182,6 +185,9 @@ class GroupCoordinator final : public GroupMembershipView {
   void on_pending_timer(const std::string& group_id, const std::string& member_id);
   void complete_heartbeat(const Group& g, GroupMember& m);
   void persist(const Group& g);
+  void log(const std::string& line) const {
+    if (log_) log_(line);
+  }
   void erase_group(const std::string& group_id);
   void schedule_sweep();
   void sweep();
@@ -196,6 +202,7 @@ class GroupCoordinator final : public GroupMembershipView {
   std::map<std::string, std::string, std::less<>> persisted_;  /// @thread loop
   GroupOffsetsView* offsets_ = nullptr;
   PersistHook persist_;
+  std::function<void(const std::string&)> log_;
   net::TimerId sweep_timer_ = 0;
 };
 

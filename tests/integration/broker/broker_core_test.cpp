@@ -5,8 +5,8 @@
 #include <thread>
 
 #include "broker_fixture.hpp"
+#include "protocol/messages/add_offsets_to_txn.hpp"
 #include "protocol/messages/api_versions.hpp"
-#include "protocol/messages/join_group.hpp"
 #include "protocol/messages/metadata.hpp"
 #include "protocol/records/record_batch_reader.hpp"
 #include "protocol/writer.hpp"
@@ -79,8 +79,12 @@ TEST_CASE("ApiVersions advertises the legacy minimums librdkafka 2.0.2 gates fea
     CHECK(range(10).first == 0);
     CHECK(range(18) == std::pair<int, int>{0, 4});
     CHECK(range(2).first <= 1);
-    CHECK(range(22) == std::pair<int, int>{0, 5});    // IdempotentProducer needs InitProducerId 0
-    CHECK(range(11) == std::pair<int, int>{-1, -1});  // no group coordinator yet
+    CHECK(range(22) == std::pair<int, int>{0, 5});  // IdempotentProducer needs InitProducerId 0
+    // The classic group APIs from v0 (JoinGroup 0 also gates GSSAPI in librdkafka < 2.11).
+    CHECK(range(11) == std::pair<int, int>{0, 9});
+    CHECK(range(12) == std::pair<int, int>{0, 4});
+    CHECK(range(13) == std::pair<int, int>{0, 5});
+    CHECK(range(14) == std::pair<int, int>{0, 5});
   }
 }
 
@@ -272,10 +276,10 @@ TEST_CASE("bad frames close only their own connection") {
 TEST_CASE("an API the broker does not serve is answered with UNSUPPORTED_VERSION") {
   RunningBroker b;
   TestClient c(b.port());
-  protocol::JoinGroupRequest req;  // groups arrive with the coordinator (issue 6)
+  protocol::AddOffsetsToTxnRequest req;  // transactions are not served yet
+  req.transactional_id = "tx";
   req.group_id = "g";
-  req.protocol_type = "consumer";
-  auto resp = c.call<protocol::JoinGroupResponse>(req, 5);
+  auto resp = c.call<protocol::AddOffsetsToTxnResponse>(req, 1);
   CHECK(resp.error_code == 35);
   // The connection stays open and usable.
   CHECK(metadata(c, {"t"}).topics[0].error_code == 0);

@@ -24,6 +24,19 @@ Properties fast_groups(std::string initial_delay_ms = "0") {
                     {"group.min.session.timeout.ms", "100"}};
 }
 
+/// Waits (bounded) until DescribeGroups shows `state`: requests on different connections
+/// are not ordered, so a test that needs "the rebalance has started" asks for it.
+void wait_state(RunningBroker& b, const std::string& group, const std::string& state,
+                size_t node = 0) {
+  TestClient admin(b.port(node));
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  std::string now;
+  while ((now = describe(admin, group).group_state) != state &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(5ms);
+  REQUIRE(now == state);
+}
+
 Member member(RunningBroker& b, const std::string& group, size_t node = 0) {
   Member m(b.port(node));
   m.group = group;
@@ -140,6 +153,7 @@ TEST_CASE(
   // A fourth member starts a rebalance: heartbeats say so, everyone rejoins.
   Member d = member(b, "g3");
   d.start_join();
+  wait_state(b, "g3", "PreparingRebalance");
   for (auto& m : ms) CHECK(m.heartbeat() == kErrRebalanceInProgress);
   for (auto& m : ms) m.send_join();
   for (auto& m : ms) CHECK(m.receive_join().generation_id == 2);
@@ -167,8 +181,11 @@ TEST_CASE("the rebalance timeout removes members that do not rejoin") {
   ms[2].receive_sync(f2);
 
   // The leader rejoins (forcing a rebalance), the second member too, the third never does.
+  // (The second rejoins once the rebalance is under way: before it, a follower rejoining a
+  // Stable group without changes just gets the current generation back.)
   auto start = std::chrono::steady_clock::now();
   ms[0].send_join();
+  wait_state(b, "laggards", "PreparingRebalance");
   ms[1].send_join();
   auto j0 = ms[0].receive_join();
   auto waited = std::chrono::steady_clock::now() - start;
@@ -375,7 +392,7 @@ TEST_CASE(
   a.receive_sync(a.send_sync({{a.id, "a"}}));
   Member c = member(b, group, home);
   c.start_join();  // parked: `a` has not rejoined yet
-  std::this_thread::sleep_for(100ms);
+  wait_state(b, group, "PreparingRebalance", home);
   b.cluster->run_on_loop(
       [&](ClusterState& s) { s.groups->unload([&](const std::string& g) { return g == group; }); });
   CHECK(c.receive_join().error_code == kErrNotCoordinator);
@@ -470,6 +487,101 @@ TEST_CASE("membership view: subscriptions and OffsetCommit checks follow Kafka")
   Bytes huge{std::byte(0),    std::byte(0), std::byte(0x7f), std::byte(0xff), std::byte(0xff),
              std::byte(0xff), std::byte(0), std::byte(1),    std::byte('x')};
   CHECK_FALSE(subscription_topics(huge).has_value());
+}
+
+TEST_CASE("a member that never syncs is removed after the rebalance timeout") {
+  RunningBroker b(fast_groups("200"));
+  Member a = member(b, "nosync"), c = member(b, "nosync");
+  a.rebalance_timeout_ms = 500;
+  c.rebalance_timeout_ms = 500;
+  a.start_join();
+  c.start_join();
+  REQUIRE(a.receive_join().generation_id == 1);
+  REQUIRE(c.receive_join().generation_id == 1);
+  // Between JoinGroup and SyncGroup a heartbeat is a normal one.
+  CHECK(c.heartbeat() == 0);
+  a.receive_sync(a.send_sync({{a.id, "a"}, {c.id, "c"}}));
+  // `c` never sends SyncGroup: once the rebalance timeout passes it is out.
+  wait_state(b, "nosync", "PreparingRebalance");
+  CHECK(c.heartbeat() == kErrUnknownMember);
+  auto j = a.join();
+  CHECK(j.generation_id == 2);
+  CHECK(j.members.size() == 1);
+}
+
+TEST_CASE("the persist hook sees each stored generation and the deletion") {
+  RunningBroker b(fast_groups());
+  std::vector<std::pair<std::string, bool>> events;  // group, has bytes; loop thread only
+  b.cluster->run_on_loop([&events](ClusterState& s) {
+    s.groups->set_persist_hook(
+        [&events](const std::string& g, const std::optional<std::string>& bytes) {
+          events.emplace_back(g, bytes.has_value());
+        });
+  });
+  Member a = member(b, "hooked");
+  a.join_with_id();
+  a.receive_sync(a.send_sync({{a.id, "x"}}));  // Stable: stored
+  REQUIRE(a.leave() == 0);                     // Empty: stored
+  TestClient admin(b.port());
+  DeleteGroupsRequest del;
+  del.groups_names = {"hooked"};
+  CHECK(admin.call<DeleteGroupsResponse>(del, 2).results.at(0).error_code == 0);  // tombstone
+  std::vector<std::pair<std::string, bool>> seen;
+  b.cluster->run_on_loop([&](ClusterState& s) {
+    seen = events;
+    s.groups->set_persist_hook(nullptr);
+  });
+  std::vector<std::pair<std::string, bool>> want{
+      {"hooked", true}, {"hooked", true}, {"hooked", false}};
+  CHECK(seen == want);
+}
+
+TEST_CASE("group.* broker properties: defaults, parsing and errors naming the property") {
+  auto defaults = BrokerConfig::from_properties({});
+  REQUIRE(defaults.ok());
+  CHECK(defaults->group_initial_rebalance_delay_ms == 3000);
+  CHECK(defaults->group_min_session_timeout_ms == 6000);
+  CHECK(defaults->group_max_session_timeout_ms == 1800000);
+  CHECK(defaults->group_max_size == 1000);
+  auto set = BrokerConfig::from_properties(
+      Properties{{"group.initial.rebalance.delay.ms", "0"}, {"group.max.size", "7"}});
+  REQUIRE(set.ok());
+  CHECK(set->group_initial_rebalance_delay_ms == 0);
+  CHECK(set->group_max_size == 7);
+  for (const auto& bad : std::vector<Properties>{
+           {{"group.max.size", "0"}},
+           {{"group.initial.rebalance.delay.ms", "-1"}},
+           {{"group.min.session.timeout.ms", "x"}},
+           {{"group.min.session.timeout.ms", "9000"}, {"group.max.session.timeout.ms", "8000"}}}) {
+    auto r = BrokerConfig::from_properties(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error().message.find("group.") != std::string::npos);
+  }
+}
+
+TEST_CASE("JoinGroup v0-3 members get their id at once; old versions interoperate with new") {
+  RunningBroker b(fast_groups("300"));
+  Member old = member(b, "versions"), modern = member(b, "versions");
+  old.version = 0;
+  old.session_timeout_ms = 5000;  // v0: also the rebalance timeout
+  modern.version = 7;
+  old.start_join();  // no MEMBER_ID_REQUIRED before v4
+  modern.start_join();
+  auto jo = old.receive_join();
+  auto jm = modern.receive_join();
+  REQUIRE(jo.error_code == 0);
+  REQUIRE(jm.error_code == 0);
+  CHECK(jo.member_id.rfind("kafkit-test-", 0) == 0);
+  CHECK(jo.generation_id == 1);
+  CHECK(jo.leader == jo.member_id);  // the first joiner leads
+  CHECK(jo.members.size() == 2);
+  CHECK(jm.protocol_type == std::optional<std::string>("consumer"));
+  int32_t fm = modern.send_sync({}, 4);
+  auto so = old.receive_sync(old.send_sync({{old.id, "o"}, {modern.id, "m"}}, 0), 0);
+  CHECK(text(so.assignment) == "o");
+  CHECK(text(modern.receive_sync(fm, 4).assignment) == "m");
+  CHECK(old.leave(0) == 0);
+  CHECK(modern.heartbeat(2) == kErrRebalanceInProgress);
 }
 
 }  // namespace

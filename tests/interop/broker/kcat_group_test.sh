@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kcat's balanced consumer (-G, librdkafka's subscribe) against kafkit-broker as a real
 # process: one group consumer reads every message of a 4-partition topic; then two in one
-# group together read all of them again under a new group id.
+# group share the partitions and together read all of them again under a new group id.
 # Skipped (exit 77) while the broker does not serve the offset APIs: librdkafka 2.0.2 needs
 # OffsetFetch for -G and crashes when it is missing.
 # Usage: kcat_group_test.sh PATH/TO/kafkit-broker
@@ -16,9 +16,10 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
-start_broker --set num.partitions=4 --set group.initial.rebalance.delay.ms=0
+# A 1 s initial rebalance delay lets both members of the pair join the first generation.
+start_broker --set num.partitions=4 --set group.initial.rebalance.delay.ms=1000
 
-if ! k -X debug=feature -L 2>&1 | grep -q "Updated enabled protocol features.*BrokerBalancedConsumer"; then
+if ! k -X debug=feature -L 2>&1 | grep -q "Enabling feature BrokerBalancedConsumer"; then
   echo "SKIP: the broker does not advertise OffsetCommit/OffsetFetch yet"
   exit 77
 fi
@@ -39,4 +40,5 @@ b=$!
 wait $a $b
 got=$(cat "$work/a" "$work/b" | sed 's/.* value //' | sort -u)
 [ "$got" = "$want" ] || fail "two -G consumers: records missing"
+[ -s "$work/a" ] && [ -s "$work/b" ] || fail "two -G consumers: one of them got no partitions"
 echo "ok: two kcat -G members together read 200 records"
