@@ -2,7 +2,7 @@
 // broker's group coordinator: several consumers in one group share the partitions of a
 // topic, each partition owned by exactly one member, with the eager `range` and the
 // cooperative `cooperative-sticky` assignors; when one member closes (LeaveGroup) the
-// others take its partitions over. Commits are off (the offset APIs are another branch).
+// others take its partitions over.
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
@@ -43,10 +43,6 @@ void rebalance_cb(rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partit
   const bool cooperative = std::string(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     ++c->assigned_events;
-    // Explicit start offsets: librdkafka then does not ask for committed ones. Until the
-    // offset APIs are served (broker-offsets branch) that OffsetFetch is refused, and
-    // librdkafka 2.0.2 crashes on its "v-1" failure path. Remove once they are merged.
-    for (int i = 0; i < parts->cnt; ++i) parts->elems[i].offset = RD_KAFKA_OFFSET_BEGINNING;
     if (cooperative) {
       rd_kafka_error_t* e = rd_kafka_incremental_assign(rk, parts);
       if (e) rd_kafka_error_destroy(e);
