@@ -172,84 +172,60 @@ void Fetcher::resolve_offsets(std::unique_lock<std::mutex>& lock) {
   auto deadline = now + config_.request_timeout;
   std::weak_ptr<Fetcher*> weak = self_;
   if (!stored.empty()) {
-    std::map<TopicPartition, std::uint64_t> epochs;
+    Epochs epochs;
     for (const auto& tp : stored) epochs[tp] = state_.partitions[tp].seek_epoch;
-    offsets_.committed(stored, deadline,
-                       [weak, epochs](Result<std::vector<TopicPartitionOffset>> r) {
-                         auto self = weak.lock();
-                         if (!self || !*self) return;
-                         Fetcher& me = **self;
-                         {
-                           std::lock_guard g(me.state_.mutex);
-                           auto backoff = net::Clock::now() + me.config_.retry_backoff;
-                           for (const auto& [tp, epoch] : epochs) {
-                             auto it = me.state_.partitions.find(tp);
-                             if (it == me.state_.partitions.end() || it->second.seek_epoch != epoch)
-                               continue;
-                             PartitionState& p = it->second;
-                             p.resolving = false;
-                             if (!r.ok()) {
-                               p.retry_at = backoff;
-                               continue;
-                             }
-                             for (const auto& o : *r) {
-                               if (o.topic != tp.topic || o.partition != tp.partition) continue;
-                               if (o.error) {
-                                 me.state_.post_error(*o.error);
-                                 p.retry_at = net::Clock::now() + me.config_.fetch_error_backoff;
-                               } else if (o.offset >= 0) {
-                                 p.position = p.fetch_offset = o.offset;
-                                 me.state_.changed.notify_all();
-                               } else {
-                                 me.apply_reset(tp, p);
-                               }
-                             }
-                           }
-                           if (!r.ok()) me.state_.post_error(r.error());
-                         }
-                         me.run();
-                       });
+    offsets_.committed(stored, deadline, [weak, epochs](OffsetsResult r) {
+      auto self = weak.lock();
+      if (self && *self) (*self)->on_start_offsets(epochs, std::move(r), true);
+    });
   }
   if (!listed.empty()) {
-    std::map<TopicPartition, std::uint64_t> epochs;
+    Epochs epochs;
     for (const auto& q : listed)
       epochs[TopicPartition{q.topic, q.partition}] =
           state_.partitions[TopicPartition{q.topic, q.partition}].seek_epoch;
-    offsets_.list_offsets(
-        listed, deadline, [weak, epochs](Result<std::vector<TopicPartitionOffset>> r) {
-          auto self = weak.lock();
-          if (!self || !*self) return;
-          Fetcher& me = **self;
-          {
-            std::lock_guard g(me.state_.mutex);
-            auto backoff = net::Clock::now() + me.config_.retry_backoff;
-            for (const auto& [tp, epoch] : epochs) {
-              auto it = me.state_.partitions.find(tp);
-              if (it == me.state_.partitions.end() || it->second.seek_epoch != epoch) continue;
-              PartitionState& p = it->second;
-              p.resolving = false;
-              if (!r.ok()) {
-                p.retry_at = backoff;
-                continue;
-              }
-              for (const auto& o : *r) {
-                if (o.topic != tp.topic || o.partition != tp.partition) continue;
-                if (o.error) {
-                  me.state_.post_error(*o.error);
-                  p.retry_at = net::Clock::now() + me.config_.fetch_error_backoff;
-                } else if (o.offset >= 0) {
-                  p.position = p.fetch_offset = o.offset;
-                  p.eof_reported = false;
-                  me.state_.changed.notify_all();
-                } else {
-                  p.retry_at = backoff;
-                }
-              }
-            }
-          }
-          me.run();
-        });
+    offsets_.list_offsets(listed, deadline, [weak, epochs](OffsetsResult r) {
+      auto self = weak.lock();
+      if (self && *self) (*self)->on_start_offsets(epochs, std::move(r), false);
+    });
   }
+}
+
+void Fetcher::on_start_offsets(const Epochs& epochs, OffsetsResult r, bool committed) {
+  {
+    std::lock_guard g(state_.mutex);
+    auto now = net::Clock::now();
+    for (const auto& [tp, epoch] : epochs) {
+      auto it = state_.partitions.find(tp);
+      if (it == state_.partitions.end() || it->second.seek_epoch != epoch) continue;  // sought
+      PartitionState& p = it->second;
+      p.resolving = false;
+      if (!r.ok()) {
+        p.retry_at = now + config_.fetch_error_backoff;
+        continue;
+      }
+      for (const auto& o : *r) {
+        if (o.topic != tp.topic || o.partition != tp.partition) continue;
+        if (o.error) {
+          state_.post_error(*o.error);
+          p.retry_at = now + config_.fetch_error_backoff;
+        } else if (o.offset >= 0) {
+          p.position = p.fetch_offset = o.offset;
+          p.eof_reported = false;
+          state_.changed.notify_all();
+        } else if (committed) {
+          apply_reset(tp, p);  // no committed offset
+        } else {
+          p.retry_at = now + config_.retry_backoff;
+        }
+      }
+    }
+    if (!r.ok())
+      state_.post_error(
+          Error{r.error().code, std::string(committed ? "committed offsets" : "start offsets") +
+                                    " not available (retrying): " + r.error().message});
+  }
+  run();
 }
 
 void Fetcher::send_fetches(std::unique_lock<std::mutex>& lock) {

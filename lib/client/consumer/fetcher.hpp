@@ -42,7 +42,12 @@ class Fetcher {
  private:
   void run();
   void on_metadata(const Error* error);
+  using Epochs = std::map<TopicPartition, std::uint64_t>;
+  using OffsetsResult = Result<std::vector<TopicPartitionOffset>>;
   void resolve_offsets(std::unique_lock<std::mutex>& lock);
+  /// Answers to OffsetFetch (`committed`) or ListOffsets for partitions resolving their
+  /// start; partitions sought since (another seek epoch) ignore them.
+  void on_start_offsets(const Epochs& epochs, OffsetsResult result, bool committed);
   void apply_reset(const TopicPartition& tp, PartitionState& p);
   void send_fetches(std::unique_lock<std::mutex>& lock);
   void on_fetch(std::int32_t node, std::size_t reserved,
