@@ -121,7 +121,7 @@ void Fetcher::run() {
   std::unique_lock lock(state_.mutex);
   for (const auto& [tp, p] : state_.partitions)
     if (!metadata_.has_topic(tp.topic)) metadata_.add_topic(tp.topic);
-  resolve_offsets(lock);
+  StartQueries queries = start_queries(lock);
   send_fetches(lock);
   // Wake for the earliest backoff to end.
   std::optional<net::Clock::time_point> next;
@@ -129,6 +129,8 @@ void Fetcher::run() {
   for (const auto& [tp, p] : state_.partitions)
     if (p.retry_at > now && (!next || p.retry_at < *next)) next = p.retry_at;
   lock.unlock();
+  // Outside the lock: an answer may come back at once (a closed client, a passed deadline).
+  send_start_queries(std::move(queries));
   if (next) schedule(*next);
 }
 
@@ -149,11 +151,10 @@ void Fetcher::apply_reset(const TopicPartition& tp, PartitionState& p) {
   }
 }
 
-void Fetcher::resolve_offsets(std::unique_lock<std::mutex>& lock) {
+Fetcher::StartQueries Fetcher::start_queries(std::unique_lock<std::mutex>& lock) {
   (void)lock;
   auto now = net::Clock::now();
-  std::vector<TopicPartition> stored;
-  std::vector<TopicPartitionOffset> listed;
+  StartQueries q;
   for (auto& [tp, p] : state_.partitions) {
     if (p.position >= 0 || p.resolving || p.stopped || p.retry_at > now) continue;
     if (p.start == offsets::stored) {
@@ -161,34 +162,32 @@ void Fetcher::resolve_offsets(std::unique_lock<std::mutex>& lock) {
         apply_reset(tp, p);
         if (p.stopped) continue;
       } else {
-        stored.push_back(tp);
+        q.stored.push_back(tp);
+        q.stored_epochs[tp] = p.seek_epoch;
         p.resolving = true;
         continue;
       }
     }
-    listed.push_back(TopicPartitionOffset{tp.topic, tp.partition, p.start});
+    q.listed.push_back(TopicPartitionOffset{tp.topic, tp.partition, p.start});
+    q.listed_epochs[tp] = p.seek_epoch;
     p.resolving = true;
   }
-  auto deadline = now + config_.request_timeout;
+  return q;
+}
+
+void Fetcher::send_start_queries(StartQueries q) {
+  auto deadline = net::Clock::now() + config_.request_timeout;
   std::weak_ptr<Fetcher*> weak = self_;
-  if (!stored.empty()) {
-    Epochs epochs;
-    for (const auto& tp : stored) epochs[tp] = state_.partitions[tp].seek_epoch;
-    offsets_.committed(stored, deadline, [weak, epochs](OffsetsResult r) {
+  if (!q.stored.empty())
+    offsets_.committed(q.stored, deadline, [weak, epochs = q.stored_epochs](OffsetsResult r) {
       auto self = weak.lock();
       if (self && *self) (*self)->on_start_offsets(epochs, std::move(r), true);
     });
-  }
-  if (!listed.empty()) {
-    Epochs epochs;
-    for (const auto& q : listed)
-      epochs[TopicPartition{q.topic, q.partition}] =
-          state_.partitions[TopicPartition{q.topic, q.partition}].seek_epoch;
-    offsets_.list_offsets(listed, deadline, [weak, epochs](OffsetsResult r) {
+  if (!q.listed.empty())
+    offsets_.list_offsets(q.listed, deadline, [weak, epochs = q.listed_epochs](OffsetsResult r) {
       auto self = weak.lock();
       if (self && *self) (*self)->on_start_offsets(epochs, std::move(r), false);
     });
-  }
 }
 
 void Fetcher::on_start_offsets(const Epochs& epochs, OffsetsResult r, bool committed) {

@@ -44,7 +44,15 @@ class Fetcher {
   void on_metadata(const Error* error);
   using Epochs = std::map<TopicPartition, std::uint64_t>;
   using OffsetsResult = Result<std::vector<TopicPartitionOffset>>;
-  void resolve_offsets(std::unique_lock<std::mutex>& lock);
+  /// Partitions whose start offset is to be asked for (marked resolving).
+  struct StartQueries {
+    std::vector<TopicPartition> stored;  // OffsetFetch
+    Epochs stored_epochs;
+    std::vector<TopicPartitionOffset> listed;  // ListOffsets
+    Epochs listed_epochs;
+  };
+  StartQueries start_queries(std::unique_lock<std::mutex>& lock);
+  void send_start_queries(StartQueries queries);
   /// Answers to OffsetFetch (`committed`) or ListOffsets for partitions resolving their
   /// start; partitions sought since (another seek epoch) ignore them.
   void on_start_offsets(const Epochs& epochs, OffsetsResult result, bool committed);
