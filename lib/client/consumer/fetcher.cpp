@@ -112,7 +112,28 @@ void Fetcher::schedule(net::Clock::time_point when) {
 }
 
 void Fetcher::on_metadata(const Error* error) {
-  if (error == nullptr) offsets_.on_metadata();
+  if (error == nullptr) {
+    offsets_.on_metadata();
+    // An assigned topic the cluster does not have (or refuses): told once, fetched again
+    // when a later refresh shows it.
+    std::lock_guard g(state_.mutex);
+    for (const auto& [tp, p] : state_.partitions) {
+      const TopicMetadata* t = metadata_.cache().topic(tp.topic);
+      if (t == nullptr) continue;
+      bool missing =
+          t->error != 0 || static_cast<std::size_t>(tp.partition) >= t->partitions.size();
+      if (!missing) {
+        reported_topics_.erase(tp.topic);
+        continue;
+      }
+      if (!reported_topics_.insert(tp.topic).second) continue;
+      int ec = t->error != 0 ? t->error : code(ErrorCode::UnknownTopicOrPartition);
+      state_.post_error(
+          Error{ec, "assigned " + where(tp) + " is not available: " +
+                        std::string(protocol::error_name(static_cast<std::int16_t>(ec))) +
+                        " (waiting for it)"});
+    }
+  }
   run();
 }
 
@@ -324,12 +345,15 @@ void Fetcher::on_fetch(std::int32_t node, std::size_t reserved,
       auto it = state_.partitions.find(tp);
       if (it != state_.partitions.end()) it->second.fetching = false;
     }
+    if (r.ok()) failing_nodes_.erase(node);
     if (!r.ok()) {
       for (const auto& [tp, epoch] : sent) {
         auto it = state_.partitions.find(tp);
         if (it != state_.partitions.end()) it->second.retry_at = now + config_.retry_backoff;
       }
-      if (r.error().code != errc::closed && r.error().code != net::errc::connection_closed)
+      // Told once per broker outage, not at every retry.
+      if (r.error().code != errc::closed && r.error().code != net::errc::connection_closed &&
+          failing_nodes_.insert(node).second)
         state_.post_error(Error{r.error().code, "fetch from broker " + std::to_string(node) +
                                                     " failed (retrying): " + r.error().message});
       refresh = true;

@@ -71,6 +71,8 @@ class Fetcher {
   MetadataUpdater metadata_;
   OffsetClient offsets_;
   std::set<std::int32_t> fetching_nodes_;  // one Fetch in flight per leader
+  std::set<std::int32_t> failing_nodes_;   // fetch failures reported, not yet recovered
+  std::set<std::string> reported_topics_;  // assigned topics reported missing
   net::TimerId timer_ = 0;
   net::Clock::time_point timer_due_{};
   bool shut_down_ = false;

@@ -242,6 +242,18 @@ TEST_CASE("consumer: auto.offset.reset earliest, latest and none") {
   }
 }
 
+TEST_CASE("consumer: an assigned topic that does not exist is reported once") {
+  RunningBroker broker(Properties{{"auto.create.topics.enable", "false"}});
+  Consumer c(Config{{"bootstrap.servers", bootstrap(broker)}, {"retry.backoff.ms", "10"}});
+  REQUIRE(c.assign({{"missing", 0, offsets::beginning}, {"missing", 1, offsets::beginning}}).ok());
+  Got got;
+  consume(c, got, 1, 1500ms);
+  REQUIRE(got.events.size() == 1);
+  CHECK(got.events[0].error->code ==
+        static_cast<int>(protocol::ErrorCode::UnknownTopicOrPartition));
+  CHECK(got.events[0].error->message.find("missing") != std::string::npos);
+}
+
 TEST_CASE("consumer: enable.partition.eof reports the end of a partition") {
   RunningBroker broker;
   produce(broker, "eof", 1, 5);
