@@ -28,9 +28,13 @@ struct RdKafka {
   RdKafka(rd_kafka_type_t type, const std::map<std::string, std::string>& props) {
     char err[512];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    for (const auto& [k, v] : props)
-      REQUIRE_MESSAGE(
-          rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) == RD_KAFKA_CONF_OK, k);
+    for (const auto& prop : props) {
+      // clang 14: no structured bindings inside doctest macros.
+      const std::string& name = prop.first;
+      bool set = rd_kafka_conf_set(conf, name.c_str(), prop.second.c_str(), err, sizeof err) ==
+                 RD_KAFKA_CONF_OK;
+      REQUIRE_MESSAGE(set, name);
+    }
     rk = rd_kafka_new(type, conf, err, sizeof err);
     REQUIRE_MESSAGE(rk != nullptr, err);
   }
