@@ -4,11 +4,14 @@
 // not a crash — and the byte accounting of the one prefetch budget.
 #include <doctest/doctest.h>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include "client/consumer/chunk_decoder.hpp"
 #include "client/consumer/fetch_budget.hpp"
+#include "protocol/codec/crc32c.hpp"
+#include "protocol/records/byte_order.hpp"
 #include "protocol/records/control_record.hpp"
 #include "protocol/records/record_batch.hpp"
 #include "protocol/records/record_batch_builder.hpp"
@@ -98,7 +101,42 @@ std::vector<std::int64_t> range(std::int64_t from, std::int64_t to) {
   return out;
 }
 
+/// One uncompressed legacy magic-0 message (offset, size, crc, magic, attributes, key, value).
+protocol::Bytes legacy_message(std::int64_t offset, const std::string& key,
+                               const std::string& value) {
+  protocol::Bytes body(4 + 1 + 1 + 4 + key.size() + 4 + value.size());
+  std::byte* p = body.data() + 4;
+  *p++ = std::byte{0};  // magic
+  *p++ = std::byte{0};  // attributes
+  protocol::detail::store_be<std::int32_t>(p, static_cast<std::int32_t>(key.size()));
+  p += 4;
+  std::memcpy(p, key.data(), key.size());
+  p += key.size();
+  protocol::detail::store_be<std::int32_t>(p, static_cast<std::int32_t>(value.size()));
+  p += 4;
+  std::memcpy(p, value.data(), value.size());
+  std::uint32_t crc = protocol::crc32_ieee(protocol::ByteView(body).subspan(4));
+  protocol::detail::store_be<std::uint32_t>(body.data(), crc);
+  protocol::Bytes out(12);
+  protocol::detail::store_be<std::int64_t>(out.data(), offset);
+  protocol::detail::store_be<std::int32_t>(out.data() + 8, static_cast<std::int32_t>(body.size()));
+  out.insert(out.end(), body.begin(), body.end());
+  return out;
+}
+
 }  // namespace
+
+TEST_CASE("chunk decoder: legacy magic 0 message sets (old brokers, old logs)") {
+  auto d = decode_all(chunk(
+      {legacy_message(4, "a", "x"), legacy_message(5, "b", "y"), legacy_message(6, "c", "z")}, 5));
+  CHECK(d.offsets() == std::vector<std::int64_t>{5, 6});
+  CHECK(d.errors.empty());
+  CHECK(d.next == 7);
+  REQUIRE(d.records.size() == 2);
+  CHECK(d.records[0].key == std::optional<std::string_view>("b"));
+  CHECK(d.records[1].value == std::optional<std::string_view>("z"));
+  CHECK(d.records[0].headers.empty());
+}
 
 TEST_CASE("chunk decoder: records with keys, values, headers, positions") {
   auto d = decode_all(chunk({batch({0, 3}), batch({3, 2})}, 0), 2);
