@@ -455,7 +455,7 @@ std::optional<std::int64_t> ConsumerImpl::lag(const TopicPartition& tp) {
   std::optional<std::int64_t> end = p.high_watermark;
   if (config_.read_committed && p.last_stable_offset) end = p.last_stable_offset;
   if (!end || p.position < 0) return std::nullopt;
-  return std::max<std::int64_t>(*end - p.position, 0);
+  return *end <= p.position ? 0 : *end - p.position;  // both >= 0 here: no overflow
 }
 
 Result<void> ConsumerImpl::pause(const std::vector<TopicPartition>& partitions, bool paused) {
