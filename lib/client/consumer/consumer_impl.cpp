@@ -160,7 +160,7 @@ void ConsumerImpl::add_partitions(const std::vector<TopicPartitionOffset>& parti
       if (o.leader_epoch) p.leader_epoch = *o.leader_epoch;
     }
   }
-  fetcher_->wake();
+  if (fetcher_) fetcher_->wake();
 }
 
 void ConsumerImpl::remove_partitions(const std::vector<TopicPartition>& partitions) {
@@ -514,8 +514,8 @@ Result<void> ConsumerImpl::close(std::chrono::milliseconds timeout) {
     loop_->stop();
   });
   io_thread_.join();
+  group_.reset();  // before the fetcher: membership may still call GroupHost members
   fetcher_.reset();
-  group_.reset();
   std::vector<ConsumerEvent> none;
   serve_callbacks(none);  // commit callbacks still due
   in_close_ = false;
