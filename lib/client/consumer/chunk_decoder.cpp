@@ -142,7 +142,8 @@ bool ChunkDecoder::load_batch(std::vector<Error>& errors) {
       rec.storage = keep;
       pending_.push_back(std::move(rec));
     }
-    if (end < 0 && !pending_.empty()) end = pending_.back().offset + 1;
+    if (end < 0 && !pending_.empty())
+      end = protocol::detail::wrapping_add(pending_.back().offset, 1);
     batch_end_ = end;
     if (pending_.empty()) {
       if (end > next_offset_) next_offset_ = end;
@@ -164,7 +165,7 @@ std::size_t ChunkDecoder::decode(std::size_t max, std::vector<ConsumerRecord>& o
       if (!load_batch(errors)) break;
     }
     ConsumerRecord& r = pending_[next_record_++];
-    next_offset_ = r.offset + 1;
+    next_offset_ = protocol::detail::wrapping_add(r.offset, 1);  // hostile offsets wrap, no UB
     out.push_back(std::move(r));
     ++n;
   }

@@ -2,7 +2,9 @@
 
 #include <array>
 #include <map>
+#include <vector>
 
+#include "client/cluster/cluster_properties.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -44,12 +46,6 @@ Result<void> set_bool(bool& field, std::string_view key, std::string_view value)
      [[maybe_unused]] std::string_view v) -> Result<void> { body; }
 
 const std::array kProperties{
-    Property{{"bootstrap.servers", "", "Initial brokers, host:port[,host:port...] (required)"},
-             KAFKIT_SETTER(auto s = parse_bootstrap_servers(v); if (!s) return s.error();
-                           c.cluster.bootstrap = std::move(*s); return {})},
-    Property{{"metadata.broker.list", "", "Alias of bootstrap.servers"}, nullptr},
-    Property{{"client.id", "kafkit", "Client id sent to brokers (logs, quotas)"},
-             KAFKIT_SETTER(c.cluster.connection.connection.client_id = std::string(v); return {})},
     Property{{"group.id", "", "Consumer group; needed for subscribe() and for commits"},
              KAFKIT_SETTER(c.group_id = std::string(v); return {})},
     Property{{"group.instance.id", "", "Static membership id (KIP-345); empty = dynamic"},
@@ -149,38 +145,17 @@ const std::array kProperties{
               "Wait before fetching a partition again after an "
               "error"},
              KAFKIT_SETTER(return set_ms(c.fetch_error_backoff, k, v, 0, 300000))},
-    Property{{"metadata.max.age.ms", "300000", "Metadata refresh interval"},
-             KAFKIT_SETTER(return set_ms(c.cluster.metadata_max_age, k, v, 1))},
-    Property{{"topic.metadata.refresh.interval.ms", "300000", "Alias of metadata.max.age.ms"},
-             nullptr},
     Property{
         {"allow.auto.create.topics", "false", "Let the consumer's metadata requests create topics"},
         KAFKIT_SETTER(return set_bool(c.cluster.allow_auto_create_topics, k, v))},
-    Property{
-        {"reconnect.backoff.ms", "100", "First wait before reconnecting to a broker"},
-        KAFKIT_SETTER(return set_ms(c.cluster.connection.reconnect_backoff, k, v, 0, 3600000))},
-    Property{
-        {"reconnect.backoff.max.ms", "10000", "Largest wait before reconnecting"},
-        KAFKIT_SETTER(return set_ms(c.cluster.connection.reconnect_backoff_max, k, v, 0, 3600000))},
-    Property{{"socket.connection.setup.timeout.ms", "30000", "TCP connect timeout"},
-             KAFKIT_SETTER(return set_ms(c.cluster.connection.connect_timeout, k, v, 1000))},
-    Property{
-        {"receive.message.max.bytes", "100000000", "Largest response accepted"},
-        KAFKIT_SETTER(return set_number(c.cluster.connection.connection.receive_message_max_bytes,
-                                        k, v, 1000, INT32_MAX))},
-    Property{{"security.protocol", "plaintext", "plaintext (ssl and sasl are not supported yet)"},
-             KAFKIT_SETTER(auto p = parse_choice_property(k, v, {"plaintext"});
-                           if (!p) return p.error(); return {})},
 };
 
 #undef KAFKIT_SETTER
 
 const std::map<std::string_view, std::string_view> kAliases{
-    {"metadata.broker.list", "bootstrap.servers"},
     {"fetch.wait.max.ms", "fetch.max.wait.ms"},
     {"fetch.message.max.bytes", "max.partition.fetch.bytes"},
     {"socket.timeout.ms", "request.timeout.ms"},
-    {"topic.metadata.refresh.interval.ms", "metadata.max.age.ms"},
 };
 
 // Producer settings are common in shared config files; naming them helps more than
@@ -242,6 +217,11 @@ Result<ConsumerConfig> ConsumerConfig::parse(const Config& config) {
   for (const auto& [name, value] : config.entries()) {
     const Property* p = find(name);
     if (p == nullptr) {
+      if (const ClusterProperty* shared = find_cluster_property(name)) {
+        auto r = shared->set(c.cluster, name, value);
+        if (!r) return r.error();
+        continue;
+      }
       for (auto producer : kProducerOnly)
         if (name == producer)
           return Error{errc::invalid_argument,
@@ -258,9 +238,11 @@ Result<ConsumerConfig> ConsumerConfig::parse(const Config& config) {
 }
 
 std::span<const PropertyInfo> consumer_properties() noexcept {
+  // The shared properties first (bootstrap.servers leads), then the consumer's own.
   static const auto infos = [] {
-    std::array<PropertyInfo, kProperties.size()> out{};
-    for (size_t i = 0; i < kProperties.size(); ++i) out[i] = kProperties[i].info;
+    std::vector<PropertyInfo> out;
+    for (const ClusterProperty& p : cluster_properties()) out.push_back(p.info);
+    for (const Property& p : kProperties) out.push_back(p.info);
     return out;
   }();
   return infos;

@@ -190,7 +190,7 @@ void ConsumerImpl::add_partitions(const std::vector<TopicPartitionOffset>& parti
       if (o.leader_epoch) p.leader_epoch = *o.leader_epoch;
     }
   }
-  fetcher_->wake();
+  if (fetcher_) fetcher_->wake();
 }
 
 void ConsumerImpl::remove_partitions(const std::vector<TopicPartition>& partitions) {
@@ -540,7 +540,7 @@ std::optional<std::int64_t> ConsumerImpl::lag(const TopicPartition& tp) {
   std::optional<std::int64_t> end = p.high_watermark;
   if (config_.read_committed && p.last_stable_offset) end = p.last_stable_offset;
   if (!end || p.position < 0) return std::nullopt;
-  return std::max<std::int64_t>(*end - p.position, 0);
+  return *end <= p.position ? 0 : *end - p.position;  // both >= 0 here: no overflow
 }
 
 Result<void> ConsumerImpl::pause(const std::vector<TopicPartition>& partitions, bool paused) {
@@ -605,7 +605,7 @@ Result<void> ConsumerImpl::close(std::chrono::milliseconds timeout) {
   closed_ = true;
   loop_->post([this] { shut_down_io(); });
   io_thread_.join();
-  group_.reset();
+  group_.reset();  // before the fetcher: membership may still call GroupHost members
   fetcher_.reset();
   serve_commits();  // commit callbacks still due
   in_close_ = false;

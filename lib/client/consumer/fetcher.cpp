@@ -112,7 +112,28 @@ void Fetcher::schedule(net::Clock::time_point when) {
 }
 
 void Fetcher::on_metadata(const Error* error) {
-  if (error == nullptr) offsets_.on_metadata();
+  if (error == nullptr) {
+    offsets_.on_metadata();
+    // An assigned topic the cluster does not have (or refuses): told once, fetched again
+    // when a later refresh shows it.
+    std::lock_guard g(state_.mutex);
+    for (const auto& [tp, p] : state_.partitions) {
+      const TopicMetadata* t = metadata_.cache().topic(tp.topic);
+      if (t == nullptr) continue;
+      bool missing =
+          t->error != 0 || static_cast<std::size_t>(tp.partition) >= t->partitions.size();
+      if (!missing) {
+        reported_topics_.erase(tp.topic);
+        continue;
+      }
+      if (!reported_topics_.insert(tp.topic).second) continue;
+      int ec = t->error != 0 ? t->error : code(ErrorCode::UnknownTopicOrPartition);
+      state_.post_error(
+          Error{ec, "assigned " + where(tp) + " is not available: " +
+                        std::string(protocol::error_name(static_cast<std::int16_t>(ec))) +
+                        " (waiting for it)"});
+    }
+  }
   run();
 }
 
@@ -121,7 +142,7 @@ void Fetcher::run() {
   std::unique_lock lock(state_.mutex);
   for (const auto& [tp, p] : state_.partitions)
     if (!metadata_.has_topic(tp.topic)) metadata_.add_topic(tp.topic);
-  resolve_offsets(lock);
+  StartQueries queries = start_queries(lock);
   send_fetches(lock);
   // Wake for the earliest backoff to end.
   std::optional<net::Clock::time_point> next;
@@ -129,6 +150,8 @@ void Fetcher::run() {
   for (const auto& [tp, p] : state_.partitions)
     if (p.retry_at > now && (!next || p.retry_at < *next)) next = p.retry_at;
   lock.unlock();
+  // Outside the lock: an answer may come back at once (a closed client, a passed deadline).
+  send_start_queries(std::move(queries));
   if (next) schedule(*next);
 }
 
@@ -149,11 +172,10 @@ void Fetcher::apply_reset(const TopicPartition& tp, PartitionState& p) {
   }
 }
 
-void Fetcher::resolve_offsets(std::unique_lock<std::mutex>& lock) {
+Fetcher::StartQueries Fetcher::start_queries(std::unique_lock<std::mutex>& lock) {
   (void)lock;
   auto now = net::Clock::now();
-  std::vector<TopicPartition> stored;
-  std::vector<TopicPartitionOffset> listed;
+  StartQueries q;
   for (auto& [tp, p] : state_.partitions) {
     if (p.position >= 0 || p.resolving || p.stopped || p.retry_at > now) continue;
     if (p.start == offsets::stored) {
@@ -161,95 +183,69 @@ void Fetcher::resolve_offsets(std::unique_lock<std::mutex>& lock) {
         apply_reset(tp, p);
         if (p.stopped) continue;
       } else {
-        stored.push_back(tp);
+        q.stored.push_back(tp);
+        q.stored_epochs[tp] = p.seek_epoch;
         p.resolving = true;
         continue;
       }
     }
-    listed.push_back(TopicPartitionOffset{tp.topic, tp.partition, p.start});
+    q.listed.push_back(TopicPartitionOffset{tp.topic, tp.partition, p.start});
+    q.listed_epochs[tp] = p.seek_epoch;
     p.resolving = true;
   }
-  auto deadline = now + config_.request_timeout;
+  return q;
+}
+
+void Fetcher::send_start_queries(StartQueries q) {
+  auto deadline = net::Clock::now() + config_.request_timeout;
   std::weak_ptr<Fetcher*> weak = self_;
-  if (!stored.empty()) {
-    std::map<TopicPartition, std::uint64_t> epochs;
-    for (const auto& tp : stored) epochs[tp] = state_.partitions[tp].seek_epoch;
-    offsets_.committed(stored, deadline,
-                       [weak, epochs](Result<std::vector<TopicPartitionOffset>> r) {
-                         auto self = weak.lock();
-                         if (!self || !*self) return;
-                         Fetcher& me = **self;
-                         {
-                           std::lock_guard g(me.state_.mutex);
-                           auto backoff = net::Clock::now() + me.config_.retry_backoff;
-                           for (const auto& [tp, epoch] : epochs) {
-                             auto it = me.state_.partitions.find(tp);
-                             if (it == me.state_.partitions.end() || it->second.seek_epoch != epoch)
-                               continue;
-                             PartitionState& p = it->second;
-                             p.resolving = false;
-                             if (!r.ok()) {
-                               p.retry_at = backoff;
-                               continue;
-                             }
-                             for (const auto& o : *r) {
-                               if (o.topic != tp.topic || o.partition != tp.partition) continue;
-                               if (o.error) {
-                                 me.state_.post_error(*o.error);
-                                 p.retry_at = net::Clock::now() + me.config_.fetch_error_backoff;
-                               } else if (o.offset >= 0) {
-                                 p.position = p.fetch_offset = o.offset;
-                                 me.state_.changed.notify_all();
-                               } else {
-                                 me.apply_reset(tp, p);
-                               }
-                             }
-                           }
-                           if (!r.ok()) me.state_.post_error(r.error());
-                         }
-                         me.run();
-                       });
+  if (!q.stored.empty())
+    offsets_.committed(q.stored, deadline, [weak, epochs = q.stored_epochs](OffsetsResult r) {
+      auto self = weak.lock();
+      if (self && *self) (*self)->on_start_offsets(epochs, std::move(r), true);
+    });
+  if (!q.listed.empty())
+    offsets_.list_offsets(q.listed, deadline, [weak, epochs = q.listed_epochs](OffsetsResult r) {
+      auto self = weak.lock();
+      if (self && *self) (*self)->on_start_offsets(epochs, std::move(r), false);
+    });
+}
+
+void Fetcher::on_start_offsets(const Epochs& epochs, OffsetsResult r, bool committed) {
+  {
+    std::lock_guard g(state_.mutex);
+    auto now = net::Clock::now();
+    for (const auto& [tp, epoch] : epochs) {
+      auto it = state_.partitions.find(tp);
+      if (it == state_.partitions.end() || it->second.seek_epoch != epoch) continue;  // sought
+      PartitionState& p = it->second;
+      p.resolving = false;
+      if (!r.ok()) {
+        p.retry_at = now + config_.fetch_error_backoff;
+        continue;
+      }
+      for (const auto& o : *r) {
+        if (o.topic != tp.topic || o.partition != tp.partition) continue;
+        if (o.error) {
+          state_.post_error(*o.error);
+          p.retry_at = now + config_.fetch_error_backoff;
+        } else if (o.offset >= 0) {
+          p.position = p.fetch_offset = o.offset;
+          p.eof_reported = false;
+          state_.changed.notify_all();
+        } else if (committed) {
+          apply_reset(tp, p);  // no committed offset
+        } else {
+          p.retry_at = now + config_.retry_backoff;
+        }
+      }
+    }
+    if (!r.ok())
+      state_.post_error(
+          Error{r.error().code, std::string(committed ? "committed offsets" : "start offsets") +
+                                    " not available (retrying): " + r.error().message});
   }
-  if (!listed.empty()) {
-    std::map<TopicPartition, std::uint64_t> epochs;
-    for (const auto& q : listed)
-      epochs[TopicPartition{q.topic, q.partition}] =
-          state_.partitions[TopicPartition{q.topic, q.partition}].seek_epoch;
-    offsets_.list_offsets(
-        listed, deadline, [weak, epochs](Result<std::vector<TopicPartitionOffset>> r) {
-          auto self = weak.lock();
-          if (!self || !*self) return;
-          Fetcher& me = **self;
-          {
-            std::lock_guard g(me.state_.mutex);
-            auto backoff = net::Clock::now() + me.config_.retry_backoff;
-            for (const auto& [tp, epoch] : epochs) {
-              auto it = me.state_.partitions.find(tp);
-              if (it == me.state_.partitions.end() || it->second.seek_epoch != epoch) continue;
-              PartitionState& p = it->second;
-              p.resolving = false;
-              if (!r.ok()) {
-                p.retry_at = backoff;
-                continue;
-              }
-              for (const auto& o : *r) {
-                if (o.topic != tp.topic || o.partition != tp.partition) continue;
-                if (o.error) {
-                  me.state_.post_error(*o.error);
-                  p.retry_at = net::Clock::now() + me.config_.fetch_error_backoff;
-                } else if (o.offset >= 0) {
-                  p.position = p.fetch_offset = o.offset;
-                  p.eof_reported = false;
-                  me.state_.changed.notify_all();
-                } else {
-                  p.retry_at = backoff;
-                }
-              }
-            }
-          }
-          me.run();
-        });
-  }
+  run();
 }
 
 void Fetcher::send_fetches(std::unique_lock<std::mutex>& lock) {
@@ -349,12 +345,15 @@ void Fetcher::on_fetch(std::int32_t node, std::size_t reserved,
       auto it = state_.partitions.find(tp);
       if (it != state_.partitions.end()) it->second.fetching = false;
     }
+    if (r.ok()) failing_nodes_.erase(node);
     if (!r.ok()) {
       for (const auto& [tp, epoch] : sent) {
         auto it = state_.partitions.find(tp);
         if (it != state_.partitions.end()) it->second.retry_at = now + config_.retry_backoff;
       }
-      if (r.error().code != errc::closed && r.error().code != net::errc::connection_closed)
+      // Told once per broker outage, not at every retry.
+      if (r.error().code != errc::closed && r.error().code != net::errc::connection_closed &&
+          failing_nodes_.insert(node).second)
         state_.post_error(Error{r.error().code, "fetch from broker " + std::to_string(node) +
                                                     " failed (retrying): " + r.error().message});
       refresh = true;

@@ -42,7 +42,20 @@ class Fetcher {
  private:
   void run();
   void on_metadata(const Error* error);
-  void resolve_offsets(std::unique_lock<std::mutex>& lock);
+  using Epochs = std::map<TopicPartition, std::uint64_t>;
+  using OffsetsResult = Result<std::vector<TopicPartitionOffset>>;
+  /// Partitions whose start offset is to be asked for (marked resolving).
+  struct StartQueries {
+    std::vector<TopicPartition> stored;  // OffsetFetch
+    Epochs stored_epochs;
+    std::vector<TopicPartitionOffset> listed;  // ListOffsets
+    Epochs listed_epochs;
+  };
+  StartQueries start_queries(std::unique_lock<std::mutex>& lock);
+  void send_start_queries(StartQueries queries);
+  /// Answers to OffsetFetch (`committed`) or ListOffsets for partitions resolving their
+  /// start; partitions sought since (another seek epoch) ignore them.
+  void on_start_offsets(const Epochs& epochs, OffsetsResult result, bool committed);
   void apply_reset(const TopicPartition& tp, PartitionState& p);
   void send_fetches(std::unique_lock<std::mutex>& lock);
   void on_fetch(std::int32_t node, std::size_t reserved,
@@ -58,6 +71,8 @@ class Fetcher {
   MetadataUpdater metadata_;
   OffsetClient offsets_;
   std::set<std::int32_t> fetching_nodes_;  // one Fetch in flight per leader
+  std::set<std::int32_t> failing_nodes_;   // fetch failures reported, not yet recovered
+  std::set<std::string> reported_topics_;  // assigned topics reported missing
   net::TimerId timer_ = 0;
   net::Clock::time_point timer_due_{};
   bool shut_down_ = false;

@@ -6,7 +6,7 @@
 //    assignors add only the new ones.
 //  - remove_partitions(): stop fetching and drop the prefetched data of lost partitions.
 //    (Revoked ones are removed on the application thread, after their commit and the
-//    on_revoked callback: see ConsumerImpl::serve_callbacks.)
+//    on_revoked callback: see ConsumerImpl::serve_event.)
 //  - post_event(): partitions_assigned / revoked / lost, poll_interval_exceeded, fatal;
 //    poll() delivers them in order and runs the matching ConsumerCallbacks.
 //  - set_identity(): generation, member id and group.instance.id that every later commit

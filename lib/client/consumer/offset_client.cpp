@@ -24,8 +24,11 @@ constexpr int code(ErrorCode c) {
 constexpr net::VersionRange kFindCoordinatorVersions{0, 3};
 constexpr net::VersionRange kOffsetCommitVersions{2, 8};
 constexpr net::VersionRange kOffsetFetchVersions{1, 7};
-// v1+: one offset per partition, timestamps; v7 adds max-timestamp lookups we do not use.
-constexpr net::VersionRange kListOffsetsVersions{1, 7};
+// v1+: one offset per partition and timestamps; v2 adds the isolation level. Later
+// versions add nothing the consumer uses (v4's leader epoch serves truncation detection,
+// not done here), and librdkafka 2.0.2's mock broker dropped the connection at v5 in the
+// interop tests (its own clients send at most v2), so v2 is the top.
+constexpr net::VersionRange kListOffsetsVersions{1, 2};
 
 Error kafka_error(int c, const std::string& what) {
   return Error{c, what + ": " + std::string(protocol::error_name(static_cast<std::int16_t>(c)))};

@@ -3,7 +3,9 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <vector>
 
+#include "client/cluster/cluster_properties.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -48,15 +50,6 @@ Result<void> set_bool(bool& field, std::string_view key, std::string_view value)
 // The table is the documentation too (`kafkit -X list`), so descriptions say what a user
 // needs to choose a value.
 const std::array kProperties{
-    Property{{"bootstrap.servers", "", "Initial brokers, host:port[,host:port...] (required)"},
-             KAFKIT_SETTER(auto s = parse_bootstrap_servers(v); if (!s) return s.error();
-                           c.cluster.bootstrap = std::move(*s); return {})},
-    Property{{"metadata.broker.list", "", "Alias of bootstrap.servers"},
-             KAFKIT_SETTER(auto s = parse_bootstrap_servers(v); if (!s) return s.error();
-                           c.cluster.bootstrap = std::move(*s); return {})},
-    Property{{"client.id", "kafkit", "Client id sent to brokers (logs, quotas)"},
-             KAFKIT_SETTER(c.cluster.connection.connection.client_id = std::string(v); (void)k;
-                           return {})},
     Property{{"acks", "all", "Acknowledgements the leader waits for: 0, 1, all (-1)"},
              KAFKIT_SETTER(if (v == "all" || v == "-1") {
                c.acks = -1;
@@ -124,27 +117,8 @@ const std::array kProperties{
              KAFKIT_SETTER(return set_ms(c.partitioner.sticky_linger, k, v, 0, 900000))},
     Property{{"partitioner.ignore.keys", "false", "uniform_sticky: ignore keys too"},
              KAFKIT_SETTER(return set_bool(c.partitioner.ignore_keys, k, v))},
-    Property{{"metadata.max.age.ms", "300000", "Metadata refresh interval"},
-             KAFKIT_SETTER(return set_ms(c.cluster.metadata_max_age, k, v, 1))},
-    Property{{"topic.metadata.refresh.interval.ms", "300000", "Alias of metadata.max.age.ms"},
-             nullptr},
     Property{{"allow.auto.create.topics", "true", "Let metadata requests create topics"},
              KAFKIT_SETTER(return set_bool(c.cluster.allow_auto_create_topics, k, v))},
-    Property{
-        {"reconnect.backoff.ms", "100", "First wait before reconnecting to a broker"},
-        KAFKIT_SETTER(return set_ms(c.cluster.connection.reconnect_backoff, k, v, 0, 3600000))},
-    Property{
-        {"reconnect.backoff.max.ms", "10000", "Largest wait before reconnecting"},
-        KAFKIT_SETTER(return set_ms(c.cluster.connection.reconnect_backoff_max, k, v, 0, 3600000))},
-    Property{{"socket.connection.setup.timeout.ms", "30000", "TCP connect timeout"},
-             KAFKIT_SETTER(return set_ms(c.cluster.connection.connect_timeout, k, v, 1000))},
-    Property{
-        {"receive.message.max.bytes", "100000000", "Largest response accepted"},
-        KAFKIT_SETTER(return set_number(c.cluster.connection.connection.receive_message_max_bytes,
-                                        k, v, 1000, INT32_MAX))},
-    Property{{"security.protocol", "plaintext", "plaintext (ssl and sasl are not supported yet)"},
-             KAFKIT_SETTER(auto p = parse_choice_property(k, v, {"plaintext"});
-                           if (!p) return p.error(); return {})},
 };
 
 #undef KAFKIT_SETTER
@@ -159,7 +133,6 @@ const std::map<std::string_view, std::string_view> kAliases{
     {"message.send.max.retries", "retries"},
     {"max.request.size", "message.max.bytes"},
     {"partitioner.class", "partitioner"},
-    {"topic.metadata.refresh.interval.ms", "metadata.max.age.ms"},
 };
 
 // Consumer settings are common in shared config files; naming them helps more than
@@ -224,6 +197,11 @@ Result<ProducerConfig> ProducerConfig::parse(const Config& config) {
   for (const auto& [name, value] : config.entries()) {
     const Property* p = find(name);
     if (p == nullptr) {
+      if (const ClusterProperty* shared = find_cluster_property(name)) {
+        auto r = shared->set(c.cluster, name, value);
+        if (!r) return r.error();
+        continue;
+      }
       for (auto consumer : kConsumerOnly)
         if (name == consumer)
           return Error{errc::invalid_argument,
@@ -240,9 +218,11 @@ Result<ProducerConfig> ProducerConfig::parse(const Config& config) {
 }
 
 std::span<const PropertyInfo> producer_properties() noexcept {
+  // The shared properties first (bootstrap.servers leads), then the producer's own.
   static const auto infos = [] {
-    std::array<PropertyInfo, kProperties.size()> out{};
-    for (size_t i = 0; i < kProperties.size(); ++i) out[i] = kProperties[i].info;
+    std::vector<PropertyInfo> out;
+    for (const ClusterProperty& p : cluster_properties()) out.push_back(p.info);
+    for (const Property& p : kProperties) out.push_back(p.info);
     return out;
   }();
   return infos;

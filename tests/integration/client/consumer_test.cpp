@@ -12,6 +12,8 @@
 #include "common/wall_clock.hpp"
 #include "kafkit/consumer.hpp"
 #include "kafkit/producer.hpp"
+#include "kafkit/typed_consumer.hpp"
+#include "kafkit/typed_producer.hpp"
 #include "protocol/messages/error_codes.hpp"
 
 namespace kafkit::test {
@@ -240,6 +242,18 @@ TEST_CASE("consumer: auto.offset.reset earliest, latest and none") {
   }
 }
 
+TEST_CASE("consumer: an assigned topic that does not exist is reported once") {
+  RunningBroker broker(Properties{{"auto.create.topics.enable", "false"}});
+  Consumer c(Config{{"bootstrap.servers", bootstrap(broker)}, {"retry.backoff.ms", "10"}});
+  REQUIRE(c.assign({{"missing", 0, offsets::beginning}, {"missing", 1, offsets::beginning}}).ok());
+  Got got;
+  consume(c, got, 1, 1500ms);
+  REQUIRE(got.events.size() == 1);
+  CHECK(got.events[0].error->code ==
+        static_cast<int>(protocol::ErrorCode::UnknownTopicOrPartition));
+  CHECK(got.events[0].error->message.find("missing") != std::string::npos);
+}
+
 TEST_CASE("consumer: enable.partition.eof reports the end of a partition") {
   RunningBroker broker;
   produce(broker, "eof", 1, 5);
@@ -277,7 +291,9 @@ TEST_CASE("consumer: follows leader changes while consuming") {
 
 TEST_CASE("consumer: one byte budget over all prefetched partitions") {
   RunningBroker broker(Properties{{"num.partitions", "200"}});
-  // 200 partitions x 40 records x ~1 KiB: ~8 MB lagging, budget 256 KiB. Batches of at
+  // 200 partitions x 40 records x ~1 KiB: ~8 MB lagging, budget 256 KiB. (With 1,000
+  // partitions the consumer's part takes under a second too, but the in-process broker
+  // needs a minute to create, fill and delete them: too slow for this suite.) Batches of at
   // most 8 KB: the budget can be exceeded by one batch per leader (KIP-74: a broker
   // returns a first batch larger than the limit whole).
   {
@@ -315,6 +331,53 @@ TEST_CASE("consumer: one byte budget over all prefetched partitions") {
   CHECK(total == 8000);
   CHECK(peak <= 256 * 1024 + 9000);
   CHECK(impl.close(5s).ok());
+}
+
+TEST_CASE("typed consumer: deserializes what a typed producer wrote; bad records are events") {
+  RunningBroker broker;
+  {
+    TypedProducer<std::string, std::int64_t> producer(
+        Config{{"bootstrap.servers", bootstrap(broker)}});
+    for (std::int64_t i = 0; i < 10; ++i)
+      REQUIRE(producer.send("typed", "k" + std::to_string(i), i * 1000).ok());
+    // A tombstone: no int64 to read, but an optional<int64> is nullopt.
+    Producer& raw = producer.producer();
+    REQUIRE(raw.send({.topic = "typed", .key = "gone", .value = std::nullopt}).ok());
+    REQUIRE(producer.flush(10s).ok());
+  }
+  std::vector<Error> errors;
+  TypedConsumer<std::string, std::int64_t> consumer(
+      Config{{"bootstrap.servers", bootstrap(broker)}},
+      {.on_error = [&](const Error& e) { errors.push_back(e); }});
+  REQUIRE(consumer.assign({{"typed", 0, offsets::beginning}}).ok());
+  std::vector<TypedConsumerRecord<std::string, std::int64_t>> got;
+  std::vector<ConsumerEvent> events;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while ((got.size() < 10 || events.empty()) && std::chrono::steady_clock::now() < deadline) {
+    auto r = consumer.poll(100ms);
+    for (auto& rec : r.records) got.push_back(std::move(rec));
+    for (auto& e : r.events) events.push_back(e);
+  }
+  REQUIRE(got.size() == 10);
+  for (std::int64_t i = 0; i < 10; ++i) {
+    CHECK(got[static_cast<size_t>(i)].key == "k" + std::to_string(i));
+    CHECK(got[static_cast<size_t>(i)].value == i * 1000);
+  }
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].error->message.find("offset 10") != std::string::npos);
+  CHECK(errors.size() == 1);
+  CHECK(*consumer.position({"typed", 0}) == 11);
+
+  TypedConsumer<std::string_view, std::optional<std::int64_t>> optional(
+      Config{{"bootstrap.servers", bootstrap(broker)}});
+  REQUIRE(optional.assign({{"typed", 0, 10}}).ok());
+  std::vector<TypedConsumerRecord<std::string_view, std::optional<std::int64_t>>> tomb;
+  deadline = std::chrono::steady_clock::now() + 10s;
+  while (tomb.empty() && std::chrono::steady_clock::now() < deadline)
+    for (auto& rec : optional.poll(100ms).records) tomb.push_back(std::move(rec));
+  REQUIRE(tomb.size() == 1);
+  CHECK(tomb[0].key == "gone");
+  CHECK_FALSE(tomb[0].value.has_value());
 }
 
 TEST_CASE("consumer: close is bounded when no broker answers") {

@@ -1,0 +1,78 @@
+#include "client/cluster/cluster_properties.hpp"
+
+#include <array>
+
+#include "common/property_values.hpp"
+
+namespace kafkit::client {
+namespace {
+
+Result<void> set_ms(std::chrono::milliseconds& field, std::string_view key, std::string_view value,
+                    int64_t min, int64_t max) {
+  auto v = parse_long_property(key, value, min, max);
+  if (!v) return v.error();
+  field = std::chrono::milliseconds(*v);
+  return {};
+}
+
+#define KAFKIT_SETTER(body)                                                  \
+  []([[maybe_unused]] ClusterConfig& c, [[maybe_unused]] std::string_view k, \
+     [[maybe_unused]] std::string_view v) -> Result<void> { body; }
+
+const std::array kProperties{
+    ClusterProperty{
+        {"bootstrap.servers", "", "Initial brokers, host:port[,host:port...] (required)"},
+        KAFKIT_SETTER(auto s = parse_bootstrap_servers(v); if (!s) return s.error();
+                      c.bootstrap = std::move(*s); return {})},
+    ClusterProperty{{"metadata.broker.list", "", "Alias of bootstrap.servers"}, nullptr},
+    ClusterProperty{{"client.id", "kafkit", "Client id sent to brokers (logs, quotas)"},
+                    KAFKIT_SETTER(c.connection.connection.client_id = std::string(v); return {})},
+    ClusterProperty{{"metadata.max.age.ms", "300000", "Metadata refresh interval"},
+                    KAFKIT_SETTER(return set_ms(c.metadata_max_age, k, v, 1, INT32_MAX))},
+    ClusterProperty{
+        {"topic.metadata.refresh.interval.ms", "300000", "Alias of metadata.max.age.ms"}, nullptr},
+    ClusterProperty{{"reconnect.backoff.ms", "100", "First wait before reconnecting to a broker"},
+                    KAFKIT_SETTER(return set_ms(c.connection.reconnect_backoff, k, v, 0, 3600000))},
+    ClusterProperty{
+        {"reconnect.backoff.max.ms", "10000", "Largest wait before reconnecting"},
+        KAFKIT_SETTER(return set_ms(c.connection.reconnect_backoff_max, k, v, 0, 3600000))},
+    ClusterProperty{
+        {"socket.connection.setup.timeout.ms", "30000", "TCP connect timeout"},
+        KAFKIT_SETTER(return set_ms(c.connection.connect_timeout, k, v, 1000, INT32_MAX))},
+    ClusterProperty{
+        {"receive.message.max.bytes", "100000000", "Largest response accepted"},
+        KAFKIT_SETTER(auto n = parse_long_property(k, v, 1000, INT32_MAX); if (!n) return n.error();
+                      c.connection.connection.receive_message_max_bytes =
+                          static_cast<std::size_t>(*n);
+                      return {})},
+    ClusterProperty{
+        {"security.protocol", "plaintext", "plaintext (ssl and sasl are not supported yet)"},
+        KAFKIT_SETTER(auto p = parse_choice_property(k, v, {"plaintext"}); if (!p) return p.error();
+                      return {})},
+};
+
+#undef KAFKIT_SETTER
+
+struct Alias {
+  std::string_view name, target;
+};
+constexpr std::array kAliases{
+    Alias{"metadata.broker.list", "bootstrap.servers"},
+    Alias{"topic.metadata.refresh.interval.ms", "metadata.max.age.ms"},
+};
+
+}  // namespace
+
+std::span<const ClusterProperty> cluster_properties() noexcept {
+  return kProperties;
+}
+
+const ClusterProperty* find_cluster_property(std::string_view name) noexcept {
+  for (const Alias& a : kAliases)
+    if (a.name == name) name = a.target;
+  for (const ClusterProperty& p : kProperties)
+    if (p.info.name == name) return &p;
+  return nullptr;
+}
+
+}  // namespace kafkit::client
