@@ -166,7 +166,8 @@ void churn(const RunningBroker& b, const std::string& topic, int partitions, lon
     }
   }
   for (auto& m : members) CHECK(m->close(10s).ok());
-  MESSAGE(strategy << ": " << ledger.unique() << " processed, " << step << " membership changes, " << revokes << " revokes");
+  MESSAGE(strategy << ": " << ledger.unique() << " processed, " << step << " membership changes, "
+                   << revokes << " revokes");
   CHECK(events.empty());
   CHECK(step == steps);
   CHECK(revokes >= steps / 2);

@@ -102,11 +102,14 @@ void mixed_group(const std::string& bootstrap, const std::string& topic, int par
   REQUIRE(k2->close(10s).ok());
   CHECK_MESSAGE(settle(false, why), why);
   auto deadline = Clock::now() + 20s;
-  while (read.size() + rd.records().size() < 60 && Clock::now() < deadline) {
+  auto all_read = [&] {
+    for (const auto& r : rd.records()) read.insert({r.partition, r.offset});
+    return read.size() == 60;
+  };
+  while (!all_read() && Clock::now() < deadline) {
     poll(*k1);
     rd.poll(20);
   }
-  for (const auto& r : rd.records()) read.insert({r.partition, r.offset});
   CHECK(read.size() == 60);
   REQUIRE(k1->close(10s).ok());
   rd.close();
