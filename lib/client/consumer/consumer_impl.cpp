@@ -38,8 +38,8 @@ void start_at(PartitionState& p, std::int64_t offset) {
 
 }  // namespace
 
-GroupMembershipFactory& group_membership_factory() {
-  static GroupMembershipFactory factory;
+GroupDriverFactory& group_driver_factory() {
+  static GroupDriverFactory factory;
   return factory;
 }
 
@@ -52,8 +52,9 @@ ConsumerImpl::ConsumerImpl(ConsumerConfig config, ConsumerCallbacks callbacks)
     throw std::runtime_error("cannot create the consumer's event loop: " + loop.error().message);
   loop_ = std::move(loop.value());
   fetcher_ = std::make_unique<Fetcher>(*loop_, config_, state_);
-  if (!config_.group_id.empty() && group_membership_factory())
-    group_ = group_membership_factory()(*this, config_, callbacks_);
+  if (!config_.group_id.empty() && group_driver_factory())
+    group_ = group_driver_factory()(*this, config_, callbacks_);
+  if (group_) fetcher_->set_metadata_listener([group = group_.get()] { group->on_metadata(); });
   next_auto_commit_ = std::chrono::steady_clock::now() + config_.auto_commit_interval;
   io_thread_ = std::thread([this] { loop_->run(); });
 }

@@ -54,6 +54,8 @@ class ConsumerImpl : public GroupHost {
 
   // GroupHost (group_hooks.hpp).
   net::EventLoop& loop() override { return *loop_; }
+  net::ConnectionPool& coordinator_pool() override { return fetcher_->coordinator_pool(); }
+  MetadataUpdater& metadata() override { return fetcher_->metadata(); }
   void add_partitions(const std::vector<TopicPartitionOffset>& partitions) override;
   void remove_partitions(const std::vector<TopicPartition>& partitions) override;
   std::vector<TopicPartitionOffset> positions(
@@ -81,7 +83,7 @@ class ConsumerImpl : public GroupHost {
   std::unique_ptr<net::EventLoop> loop_;
   std::unique_ptr<Fetcher> fetcher_;  /// @thread io (created before the thread starts)
   std::thread io_thread_;
-  std::unique_ptr<GroupMembership> group_;
+  std::unique_ptr<GroupDriver> group_;
   std::recursive_mutex api_mutex_;
   std::atomic<bool> closed_{false};
   std::mutex identity_mutex_;

@@ -134,6 +134,7 @@ void Fetcher::on_metadata(const Error* error) {
                         " (waiting for it)"});
     }
   }
+  if (error == nullptr && metadata_listener_) metadata_listener_();
   run();
 }
 

@@ -12,6 +12,7 @@
 //
 // Threading: loop thread, except wake() which any thread may call.
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -38,6 +39,13 @@ class Fetcher {
   /// Loop thread: stops every request and connection.
   void shut_down();
   OffsetClient& offsets() { return offsets_; }
+  /// Loop thread: for group membership (group_hooks.hpp).
+  net::ConnectionPool& coordinator_pool() { return control_pool_; }
+  MetadataUpdater& metadata() { return metadata_; }
+  /// Before the loop runs: called on the loop thread after every metadata refresh.
+  void set_metadata_listener(std::function<void()> listener) {
+    metadata_listener_ = std::move(listener);
+  }
 
  private:
   void run();
@@ -73,6 +81,7 @@ class Fetcher {
   std::set<std::int32_t> fetching_nodes_;  // one Fetch in flight per leader
   std::set<std::int32_t> failing_nodes_;   // fetch failures reported, not yet recovered
   std::set<std::string> reported_topics_;  // assigned topics reported missing
+  std::function<void()> metadata_listener_;
   net::TimerId timer_ = 0;
   net::Clock::time_point timer_due_{};
   bool shut_down_ = false;

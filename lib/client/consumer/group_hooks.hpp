@@ -2,9 +2,12 @@
 // The seam between the consumer and group membership (JoinGroup / SyncGroup / Heartbeat,
 // assignors), which is built separately and plugged in here.
 //
-// The consumer owns at most one GroupMembership, made by a GroupMembershipFactory when the
+// The consumer owns at most one GroupDriver, made by a GroupDriverFactory when the
 // consumer is constructed with group.id set. subscribe()/unsubscribe() are forwarded to it;
-// without one they fail with "group subscription: not yet wired".
+// without one they fail with "group subscription: not yet wired". A GroupDriver is the
+// I/O around an I/O-free membership state machine (client/group/group_membership.hpp): it
+// sends that machine's requests through coordinator_pool(), feeds it metadata() and poll
+// times, and turns its events into the GroupHost calls below.
 //
 // Membership drives the consumer through GroupHost, which ConsumerImpl implements:
 //  - add_partitions(): the group assigned partitions; each starts at its TopicPartitionOffset
@@ -25,9 +28,11 @@
 #include <string>
 #include <vector>
 
+#include "client/cluster/metadata_updater.hpp"
 #include "client/consumer/consumer_config.hpp"
 #include "client/consumer/offset_client.hpp"
 #include "kafkit/consumer.hpp"
+#include "net/connection_pool.hpp"
 #include "net/event_loop.hpp"
 
 namespace kafkit::client {
@@ -36,6 +41,11 @@ class GroupHost {
  public:
   virtual ~GroupHost() = default;
   virtual net::EventLoop& loop() = 0;
+  /// Loop thread only: connections for coordinator requests (not the fetch connections,
+  /// so a heartbeat never waits behind a long-polling Fetch), and the metadata the
+  /// consumer keeps (add_topic() for subscribed topics, cache() for partition counts).
+  virtual net::ConnectionPool& coordinator_pool() = 0;
+  virtual MetadataUpdater& metadata() = 0;
   virtual void add_partitions(const std::vector<TopicPartitionOffset>& partitions) = 0;
   virtual void remove_partitions(const std::vector<TopicPartition>& partitions) = 0;
   /// Positions (the next offset poll() returns) of these partitions, where known.
@@ -49,23 +59,25 @@ class GroupHost {
   virtual void set_identity(CommitIdentity identity) = 0;
 };
 
-class GroupMembership {
+class GroupDriver {
  public:
-  virtual ~GroupMembership() = default;
+  virtual ~GroupDriver() = default;
   virtual Result<void> subscribe(const std::vector<std::string>& topics) = 0;
   virtual Result<void> unsubscribe() = 0;
   virtual std::vector<std::string> subscription() const = 0;
   /// Called by every poll() (max.poll.interval.ms), on the application thread.
   virtual void on_poll() = 0;
+  /// Loop thread: the consumer's metadata was refreshed (partition counts, new topics).
+  virtual void on_metadata() {}
   virtual std::string member_id() const = 0;
   /// Revoke (committing first), LeaveGroup, bounded by `timeout`. Application thread.
   virtual void close(std::chrono::milliseconds timeout) = 0;
 };
 
-using GroupMembershipFactory = std::function<std::unique_ptr<GroupMembership>(
+using GroupDriverFactory = std::function<std::unique_ptr<GroupDriver>(
     GroupHost& host, const ConsumerConfig& config, const ConsumerCallbacks& callbacks)>;
 
 /// The factory the consumer uses; empty until membership is wired in.
-GroupMembershipFactory& group_membership_factory();
+GroupDriverFactory& group_driver_factory();
 
 }  // namespace kafkit::client
