@@ -27,13 +27,8 @@
 // - msgs/s over the timed messages; MB/s counts values, 10^6 bytes; RSS+ is the child's peak
 //   RSS minus its RSS just before the client was created; CPU is the child's process CPU
 //   time (all client threads) in the timed phase, per message.
-#include <fcntl.h>
 #include <librdkafka/rdkafka.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <kafkit/version.hpp>
@@ -52,8 +47,10 @@
 #include <string_view>
 #include <vector>
 
+#include "bench_child.hpp"
 #include "broker_bench_process.hpp"
 #include "producer_bench_run.hpp"
+#include "rdkafka_admin.hpp"
 
 namespace {
 
@@ -97,71 +94,17 @@ std::vector<CellSpec> matrix() {
 
 // --- child processes --------------------------------------------------------------------------
 
-std::string self_exe() {
-  std::error_code ec;
-  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::string("/proc/self/exe") : path.string();
-}
-
-// Runs `args` (fork+exec: the parent has librdkafka threads), collects its stdout, kills it
-// if it outlives `limit`, and fills the RunOutcome from its RESULT line and wait4().
-RunOutcome run_child(const std::vector<std::string>& args, std::chrono::milliseconds limit) {
+// Runs one client child and fills its RunOutcome from the RESULT line and wait4().
+RunOutcome run_client(const std::vector<std::string>& args, std::chrono::milliseconds limit) {
   RunOutcome out;
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
-    out.error = std::string("pipe: ") + std::strerror(errno);
-    return out;
-  }
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv;
-  for (std::string& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    out.error = std::string("fork: ") + std::strerror(errno);
-    ::close(pipe_fds[0]);
-    ::close(pipe_fds[1]);
-    return out;
-  }
-  if (pid == 0) {
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(126);
-    ::dup2(pipe_fds[1], STDOUT_FILENO);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(pipe_fds[1]);
-  std::string output;
-  bool killed = false;
-  auto deadline = Clock::now() + limit;
-  for (;;) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-      break;
-    }
-    pollfd p{pipe_fds[0], POLLIN, 0};
-    if (::poll(&p, 1, int(left.count())) <= 0) continue;
-    char buf[4096];
-    ssize_t n = ::read(pipe_fds[0], buf, sizeof buf);
-    if (n <= 0) break;  // EOF: the child is exiting
-    output.append(buf, size_t(n));
-  }
-  ::close(pipe_fds[0]);
-  int status = 0;
-  rusage usage{};
-  ::wait4(pid, &status, 0, &usage);
-  if (killed) {
-    out.error = "killed after " + std::to_string(limit.count()) + " ms without finishing";
-  } else if (!out.from_output(output)) {
+  ChildRun child = run_child(args, limit);
+  if (!child.error.empty()) {
+    out.error = child.error;
+  } else if (!out.from_output(child.output)) {
     out.ok = false;
-    out.error = WIFSIGNALED(status)
-                    ? "child died of signal " + std::to_string(WTERMSIG(status))
-                    : "child exited " + std::to_string(WEXITSTATUS(status)) + " without a result";
+    out.error = child.failure();
   }
-  out.rss_peak_kb = usage.ru_maxrss;  // kilobytes on Linux
+  out.rss_peak_kb = child.rss_peak_kb;
   return out;
 }
 
@@ -178,81 +121,6 @@ int child_main(int argc, char** argv) {
   std::fputs(out.to_line().c_str(), stdout);
   std::fflush(stdout);
   return 0;
-}
-
-// --- topics and checks (in the parent, through librdkafka's admin API) ----------------------
-
-struct RdDestroy {
-  void operator()(rd_kafka_t* rk) const { rd_kafka_destroy(rk); }
-};
-using RdHandle = std::unique_ptr<rd_kafka_t, RdDestroy>;
-
-RdHandle admin_client(const std::string& bootstrap, std::string& error) {
-  char err[512];
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err) !=
-      RD_KAFKA_CONF_OK) {
-    rd_kafka_conf_destroy(conf);
-    error = err;
-    return nullptr;
-  }
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-  if (rk == nullptr) {
-    rd_kafka_conf_destroy(conf);
-    error = std::string("rd_kafka_new: ") + err;
-  }
-  return RdHandle(rk);
-}
-
-bool create_topics(rd_kafka_t* rk, const std::vector<std::string>& names, int partitions,
-                   std::string& error) {
-  char err[512];
-  std::vector<rd_kafka_NewTopic_t*> list;
-  for (const std::string& name : names) {
-    rd_kafka_NewTopic_t* t = rd_kafka_NewTopic_new(name.c_str(), partitions, 1, err, sizeof err);
-    if (t == nullptr) {
-      error = "NewTopic " + name + ": " + err;
-      break;
-    }
-    list.push_back(t);
-  }
-  rd_kafka_queue_t* queue = rd_kafka_queue_new(rk);
-  if (error.empty()) rd_kafka_CreateTopics(rk, list.data(), list.size(), nullptr, queue);
-  rd_kafka_event_t* ev = error.empty() ? rd_kafka_queue_poll(queue, 30000) : nullptr;
-  if (error.empty() && ev == nullptr) error = "CreateTopics: no answer within 30 s";
-  if (ev != nullptr && rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    error = std::string("CreateTopics: ") + rd_kafka_event_error_string(ev);
-  } else if (ev != nullptr) {
-    size_t count = 0;
-    const rd_kafka_topic_result_t** results =
-        rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &count);
-    for (size_t i = 0; i < count && error.empty(); ++i) {
-      if (rd_kafka_topic_result_error(results[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) {
-        error = std::string("CreateTopics ") + rd_kafka_topic_result_name(results[i]) + ": " +
-                rd_kafka_err2name(rd_kafka_topic_result_error(results[i]));
-      }
-    }
-  }
-  if (ev != nullptr) rd_kafka_event_destroy(ev);
-  rd_kafka_queue_destroy(queue);
-  for (rd_kafka_NewTopic_t* t : list) rd_kafka_NewTopic_destroy(t);
-  return error.empty();
-}
-
-// The topic's messages by high watermarks; -1 (and `error`) if they cannot be read.
-long topic_messages(rd_kafka_t* rk, const std::string& topic, int partitions, std::string& error) {
-  long sum = 0;
-  for (int p = 0; p < partitions; ++p) {
-    int64_t low = 0, high = 0;
-    rd_kafka_resp_err_t err =
-        rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &low, &high, 10000);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      error = "watermarks of " + topic + ": " + rd_kafka_err2str(err);
-      return -1;
-    }
-    sum += long(high);
-  }
-  return sum;
 }
 
 // --- the matrix --------------------------------------------------------------------------------
@@ -274,13 +142,6 @@ struct CellResult {
   long messages = 0;
   std::array<Best, 2> clients;
 };
-
-std::string make_temp_dir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/producer-bench.XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) return {};
-  return pattern;
-}
 
 std::string cell_name(const CellSpec& c) {
   return std::to_string(c.size) + "B-acks" + c.acks + "-" + c.compression;
@@ -307,7 +168,7 @@ void print_run(int run, ClientId client, const CellSpec& c, long n, const RunOut
 CellResult run_cell(const CellSpec& c, const Options& opt) {
   CellResult result{c, messages_for(opt, c.size), {}};
   const long n = result.messages;
-  std::string dir = make_temp_dir();
+  std::string dir = make_temp_dir("producer-bench");
   std::string error;
   BrokerProcess broker;
   RdHandle admin;
@@ -351,7 +212,7 @@ CellResult run_cell(const CellSpec& c, const Options& opt) {
       spec.rate = opt.rate;
       std::vector<std::string> args = {self_exe(), "--child", kClientNames[client]};
       for (std::string& a : spec.to_args()) args.push_back(std::move(a));
-      RunOutcome o = run_child(args, std::chrono::milliseconds(timeout_ms + 60'000));
+      RunOutcome o = run_client(args, std::chrono::milliseconds(timeout_ms + 60'000));
       if (o.ok) {
         // The log must hold the warm-up message and every timed one, once.
         long in_log = topic_messages(admin.get(), spec.topic, opt.partitions, o.error);

@@ -20,9 +20,9 @@
 #include <thread>
 #include <vector>
 
-namespace kafkit::bench {
+#include "bench_child.hpp"
 
-using Clock = std::chrono::steady_clock;
+namespace kafkit::bench {
 
 struct RunSpec {
   std::string bootstrap;
@@ -238,19 +238,6 @@ class Pacer {
   long rate_;
   Clock::time_point start_;
 };
-
-inline long rss_kb() {
-  std::ifstream in("/proc/self/statm");
-  long pages_total = 0, pages_resident = 0;
-  in >> pages_total >> pages_resident;
-  return pages_resident * (::sysconf(_SC_PAGESIZE) / 1024);
-}
-
-inline double process_cpu_seconds() {
-  timespec ts{};
-  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
-}
 
 // The runners. Each prints nothing itself; the child's main prints the outcome.
 RunOutcome run_rdkafka(const RunSpec& spec);

@@ -137,6 +137,18 @@ Result<BrokerConfig> BrokerConfig::from_properties(const Properties& props) {
       auto v = as_long(1, kMaxInt);  // an INT in Kafka, at least 1
       if (!v) return v.error();
       c.producer_id_expiration_ms = *v;
+    } else if (key == "offsets.retention.minutes") {
+      auto v = as_long(1, kMaxInt);  // an INT in Kafka, at least 1
+      if (!v) return v.error();
+      c.offsets_retention_ms = *v * 60 * 1000;
+    } else if (key == "offsets.retention.check.interval.ms") {
+      auto v = as_long(1, std::numeric_limits<int64_t>::max());
+      if (!v) return v.error();
+      c.offsets_retention_check_interval_ms = *v;
+    } else if (key == "offset.metadata.max.bytes") {
+      auto v = as_long(0, kMaxInt);
+      if (!v) return v.error();
+      c.offset_metadata_max_bytes = static_cast<int32_t>(*v);
     } else if (is_broker_log_default(key)) {
       // Validated as the topic config it is the default of.
       if (auto r = validate_broker_log_default(key, value); !r) return r.error();

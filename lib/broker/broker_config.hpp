@@ -34,6 +34,13 @@ struct BrokerConfig {
   int64_t retention_check_interval_ms = 300000;
   /// How long idempotent-producer state outlives the producer's last batch (KIP-854).
   int64_t producer_id_expiration_ms = 86400000;
+  /// offsets.retention.minutes: committed offsets of a group without members are kept
+  /// this long (Kafka default 7 days), in milliseconds.
+  int64_t offsets_retention_ms = 10080LL * 60 * 1000;
+  /// offsets.retention.check.interval.ms: how often expired offsets are removed.
+  int64_t offsets_retention_check_interval_ms = 600000;
+  /// offset.metadata.max.bytes: the longest metadata string an OffsetCommit may carry.
+  int32_t offset_metadata_max_bytes = 4096;
   /// Every property as given (log.* defaults of the topic configs are looked up here).
   Properties properties;
   /// Keys that were accepted but have no effect here (logged at start-up).

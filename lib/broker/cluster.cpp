@@ -20,6 +20,23 @@ void schedule_maintenance(ClusterState& state, int64_t interval_ms) {
   });
 }
 
+// Offsets past offsets.retention.minutes are removed every
+// offsets.retention.check.interval.ms, as Kafka's coordinator does, and the group log is
+// synced to disk.
+void schedule_offset_expiry(ClusterState& state, int64_t interval_ms) {
+  state.loop.add_timer(std::chrono::milliseconds(interval_ms), [&state, interval_ms] {
+    if (state.offsets) state.offsets->expire(ClusterState::now_ms());
+    // Commits are written without fsync (a killed process loses none of them); this bounds
+    // what a power loss could take.
+    if (state.group_log) {
+      if (auto r = state.group_log->flush(); !r) state.log("group log: " + r.error().message);
+      for (const std::string& note : state.group_log->take_recovery_notes())
+        state.log("group log: " + note);
+    }
+    schedule_offset_expiry(state, interval_ms);
+  });
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Cluster>> Cluster::start(ClusterOptions options) {
@@ -45,6 +62,17 @@ Result<std::unique_ptr<Cluster>> Cluster::start(ClusterOptions options) {
   state.log("cluster " + state.topics->cluster_id() + ": " +
             std::to_string(state.topics->topics().size()) + " topic(s) loaded from " +
             config.data_dir);
+  auto group_log = GroupLog::open(config.data_dir);
+  if (!group_log) return group_log.error();
+  state.group_log = std::move(*group_log);
+  for (const std::string& note : state.group_log->take_recovery_notes())
+    state.log("recovery: " + note);
+  state.offsets = std::make_unique<OffsetStore>(
+      *state.group_log,
+      OffsetStoreConfig{config.offsets_retention_ms, config.offset_metadata_max_bytes},
+      [&state](const std::string& line) { state.log(line); });
+  state.log(std::to_string(state.group_log->offsets().size()) +
+            " group(s) with committed offsets loaded");
   ListenerSpec base = config.listeners.front();
   c->host_ = config.advertised_host.empty() ? base.host : config.advertised_host;
   if (c->host_ == "0.0.0.0" || c->host_ == "::") c->host_ = "127.0.0.1";
@@ -68,6 +96,7 @@ Result<std::unique_ptr<Cluster>> Cluster::start(ClusterOptions options) {
     c->listeners_.push_back(spec);
   }
   schedule_maintenance(state, std::min(kMaintenanceIntervalMs, config.retention_check_interval_ms));
+  schedule_offset_expiry(state, config.offsets_retention_check_interval_ms);
   c->thread_ = std::thread([loop = c->loop_.get()] { loop->run(); });
   return c;
 }
@@ -89,6 +118,7 @@ void Cluster::stop() {
   }
   servers_.clear();
   if (state_ && state_->topics) state_->topics->close();
+  if (state_ && state_->group_log) state_->group_log->close();
   state_.reset();
 }
 

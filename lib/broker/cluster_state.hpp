@@ -11,6 +11,8 @@
 #include "broker/broker_config.hpp"
 #include "broker/delayed_fetches.hpp"
 #include "broker/faults/fault_state.hpp"
+#include "broker/group/group_log.hpp"
+#include "broker/group/offset_store.hpp"
 #include "broker/topic_store.hpp"
 #include "net/event_loop.hpp"
 
@@ -31,8 +33,13 @@ class ClusterState {
   BrokerConfig config;
   std::vector<NodeInfo> nodes;         /// @thread loop
   std::unique_ptr<TopicStore> topics;  /// @thread loop
-  DelayedFetches fetches;              /// @thread loop
-  FaultState faults;                   /// @thread loop
+  /// The group coordinator's durable state (committed offsets, group metadata), and the
+  /// committed offsets on top of it; `offsets` refers to `group_log`, so it is declared
+  /// after it and destroyed first.
+  std::unique_ptr<GroupLog> group_log;   /// @thread loop
+  std::unique_ptr<OffsetStore> offsets;  /// @thread loop
+  DelayedFetches fetches;                /// @thread loop
+  FaultState faults;                     /// @thread loop
 
   /// Wall-clock milliseconds: record timestamps and retention are wall-clock by definition.
   static int64_t now_ms();

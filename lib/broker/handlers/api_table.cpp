@@ -9,13 +9,23 @@
 namespace kafkit::broker {
 namespace {
 
-const std::array<const ApiHandler*, 14> kHandlers{&produce_api,           &fetch_api,
-                                                  &list_offsets_api,      &metadata_api,
-                                                  &find_coordinator_api,  &api_versions_api,
-                                                  &create_topics_api,     &delete_topics_api,
-                                                  &delete_records_api,    &describe_configs_api,
-                                                  &create_partitions_api, &describe_cluster_api,
-                                                  &init_producer_id_api,  nullptr};
+const std::array<const ApiHandler*, 17> kHandlers{&produce_api,
+                                                  &fetch_api,
+                                                  &list_offsets_api,
+                                                  &metadata_api,
+                                                  &find_coordinator_api,
+                                                  &api_versions_api,
+                                                  &create_topics_api,
+                                                  &delete_topics_api,
+                                                  &delete_records_api,
+                                                  &describe_configs_api,
+                                                  &create_partitions_api,
+                                                  &describe_cluster_api,
+                                                  &init_producer_id_api,
+                                                  &offset_commit_api,
+                                                  &offset_fetch_api,
+                                                  &offset_delete_api,
+                                                  nullptr};
 
 }  // namespace
 

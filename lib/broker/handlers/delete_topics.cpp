@@ -8,6 +8,7 @@
 //     for it; a name whose topic id is also given: INVALID_REQUEST for the name, and the
 //     id is dropped too;
 //   - an unknown name: UNKNOWN_TOPIC_OR_PARTITION; an unknown id: UNKNOWN_TOPIC_ID.
+// Committed offsets of the deleted topic are dropped from every group, as Kafka does.
 // Fetches parked on the deleted partitions are woken after the removal, so a long poll
 // answers UNKNOWN_TOPIC_OR_PARTITION at once instead of waiting out its max wait.
 #include <algorithm>
@@ -137,6 +138,11 @@ void handle_delete_topics(HandlerContext& ctx) {
     }
     cluster.log("deleted topic " + name + " (id " + id.to_string() + ") at the request of " +
                 ctx.request.peer);
+    // Kafka's group coordinator drops the committed offsets of deleted partitions.
+    if (cluster.offsets)
+      if (auto dropped = cluster.offsets->on_topic_deleted(name); !dropped)
+        cluster.log("cannot drop committed offsets of deleted topic " + name + ": " +
+                    dropped.error().message);
     // Parked fetches re-check their partitions now and find the topic gone.
     for (int32_t p = 0; p < partitions; ++p) cluster.fetches.on_append(name, p);
     resp.responses.push_back(row(name, id, ErrorCode::None));

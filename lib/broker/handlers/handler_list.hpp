@@ -17,5 +17,8 @@ extern const ApiHandler describe_configs_api;   // describe_configs.cpp
 extern const ApiHandler create_partitions_api;  // create_partitions.cpp
 extern const ApiHandler describe_cluster_api;   // describe_cluster.cpp
 extern const ApiHandler init_producer_id_api;   // init_producer_id.cpp
+extern const ApiHandler offset_commit_api;      // offset_commit.cpp
+extern const ApiHandler offset_fetch_api;       // offset_fetch.cpp
+extern const ApiHandler offset_delete_api;      // offset_delete.cpp
 
 }  // namespace kafkit::broker
