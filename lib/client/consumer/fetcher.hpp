@@ -12,6 +12,7 @@
 //
 // Threading: loop thread, except wake() which any thread may call.
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
