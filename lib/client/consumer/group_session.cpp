@@ -314,8 +314,9 @@ void GroupSession::resolve_subscription() {
   if (!has_subscription_) return;
   std::vector<std::string> topics = literal_topics_;
   if (!patterns_.empty()) {
-    for (const auto& [name, md] : metadata_.cache().topics()) {
-      if (md.internal) continue;
+    for (const auto& topic : metadata_.cache().topics()) {
+      const std::string& name = topic.first;  // clang 14: no structured binding in lambdas
+      if (topic.second.internal) continue;
       bool match = std::any_of(patterns_.begin(), patterns_.end(),
                                [&](const std::regex& re) { return std::regex_search(name, re); });
       if (match) topics.push_back(name);
