@@ -4,8 +4,7 @@ namespace kafkit::client {
 
 MetadataUpdater::MetadataUpdater(net::EventLoop& loop, net::ConnectionPool& pool,
                                  const ClusterConfig& config, Listener listener)
-    : loop_(loop),
-      pool_(pool),
+    : pool_(pool),
       config_(config),
       listener_(std::move(listener)),
       timer_(loop, [this] { send_now(); }),

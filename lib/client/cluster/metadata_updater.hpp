@@ -48,7 +48,6 @@ class MetadataUpdater {
   void on_response(std::uint64_t token, Result<protocol::MetadataResponse> response);
   void schedule(std::chrono::milliseconds delay);
 
-  net::EventLoop& loop_;
   net::ConnectionPool& pool_;
   ClusterConfig config_;
   Listener listener_;
