@@ -6,9 +6,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
