@@ -75,6 +75,16 @@ std::optional<FrameDecoder::Bytes> FrameDecoder::next() {
   if (error_ || buffered() < 4) return std::nullopt;
   auto size = size_t(load_size(buf_.data() + head_));
   if (buffered() - 4 < size) return std::nullopt;
+  if (head_ == 0 && end_ == 4 + size && size >= kKeptCapacity) {
+    // A large frame that is all we hold (a big Fetch response, read straight in): hand out
+    // the buffer itself instead of a fresh copy, whose pages would all fault in again.
+    std::memmove(buf_.data(), buf_.data() + 4, size);
+    buf_.resize(size);
+    Bytes frame = std::move(buf_);
+    buf_ = Bytes();
+    head_ = end_ = 0;
+    return frame;
+  }
   const std::byte* start = buf_.data() + head_ + 4;
   Bytes frame(start, start + size);
   head_ += 4 + size;

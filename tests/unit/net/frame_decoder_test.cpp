@@ -133,3 +133,30 @@ TEST_CASE("prepare never reserves much more than a peer has sent") {
   CHECK(!small.commit(4).ok());
   CHECK(small.failed());
 }
+
+TEST_CASE("a large frame that fills the buffer is handed out whole, and decoding goes on") {
+  // The buffer itself becomes the frame (no copy): its bytes must be exactly the payload,
+  // and the decoder must start afresh for the next frame.
+  std::string big(3u << 20, 'x');
+  for (size_t i = 0; i < big.size(); i += 4093) big[i] = char('a' + i % 26);
+  std::vector<std::byte> stream = frame(big);
+  auto tail = frame("after");
+  stream.insert(stream.end(), tail.begin(), tail.end());
+  FrameDecoder d(8 << 20);
+  std::vector<std::string> got;
+  size_t pos = 0;
+  while (pos < stream.size()) {
+    auto room = d.prepare(65536);
+    // Never past the big frame's end in one read, so it arrives alone in the buffer.
+    size_t limit = pos < big.size() + 4 ? big.size() + 4 - pos : stream.size() - pos;
+    size_t n = std::min(room.size(), limit);
+    std::copy_n(stream.begin() + std::ptrdiff_t(pos), n, room.begin());
+    pos += n;
+    REQUIRE(d.commit(n).ok());
+    while (auto f = d.next()) got.push_back(text(*f));
+  }
+  REQUIRE(got.size() == 2);
+  CHECK(got[0] == big);
+  CHECK(got[1] == "after");
+  CHECK(d.buffered() == 0);
+}
