@@ -222,6 +222,12 @@ void GroupSession::send(GroupRequest request) {
   } else if (const auto& c = machine_.coordinator()) {
     pool_.set_node_address(c->node_id, c->host, static_cast<std::uint16_t>(c->port));
     conn = pool_.node(c->node_id);
+    // A coordinator connection that is backing off after a failed attempt or a close: the
+    // request would wait there for request.timeout.ms, longer than the session lasts, while
+    // the group may have moved to another node. Treat the coordinator as lost and find it
+    // again (Java marks the coordinator unknown on disconnect).
+    if (conn != nullptr && conn->state() == net::BrokerConnection::State::backing_off)
+      conn = nullptr;
   }
   if (conn == nullptr) {
     // Nothing to send on yet: the machine backs off and asks again; a connection becoming
