@@ -394,11 +394,10 @@ TEST_CASE("consumer: close is bounded when no broker answers") {
   CHECK(took < 2s);
   CHECK(c.close(1s).error().code == errc::closed);
   {
-    // subscribe() is not wired yet; it says so.
+    // Subscribed to a group whose coordinator was never found: nothing to revoke or leave.
     Consumer d(Config{{"bootstrap.servers", dead}, {"group.id", "g"}});
-    auto sub = d.subscribe({"t"});
-    REQUIRE(!sub.ok());
-    CHECK(sub.error().message.find("not yet wired") != std::string::npos);
+    REQUIRE(d.subscribe({"t"}).ok());
+    (void)d.poll(100ms);
     start = std::chrono::steady_clock::now();
   }  // the destructor is bounded too (nothing to commit)
   CHECK(std::chrono::steady_clock::now() - start < 2s);
