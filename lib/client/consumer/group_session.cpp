@@ -66,8 +66,8 @@ GroupSession::GroupSession(net::EventLoop& loop, GroupHost& host, const Consumer
       host_(host),
       config_(config),
       pool_(loop, config.cluster.connection,
-            [this](std::int32_t, net::BrokerConnection::State s, const Error*) {
-              if (s == net::BrokerConnection::State::ready) drive();
+            [this](std::int32_t node, net::BrokerConnection::State s, const Error*) {
+              on_connection_state(node, s);
             }),
       metadata_(loop, pool_, config.cluster, [this](const Error* e) { on_metadata(e); }),
       machine_(membership_config(config, callbacks)),
@@ -237,16 +237,24 @@ void GroupSession::send(GroupRequest request) {
   }
   std::optional<std::chrono::milliseconds> timeout;
   if (request.timeout.count() > 0) timeout = request.timeout;
+  const std::uint64_t seq = ++sent_seq_;
+  awaiting_ = seq;
+  awaiting_node_ = request.destination == GroupRequest::Destination::any_broker
+                       ? std::nullopt
+                       : std::optional<std::int32_t>(machine_.coordinator()->node_id);
   std::weak_ptr<GroupSession*> weak = self_;
   std::visit(
       [&](auto&& body) {
         using Req = std::decay_t<decltype(body)>;
         conn->send<Req>(
             std::move(body),
-            [weak](Result<net::ResponseOf<Req>> r) {
+            [weak, seq](Result<net::ResponseOf<Req>> r) {
               auto self = weak.lock();
               if (!self || !*self || (*self)->shut_down_) return;
               GroupSession& me = **self;
+              // Given up on already (its connection went down while it waited there).
+              if (me.awaiting_ != seq) return;
+              me.awaiting_.reset();
               if (r.ok()) {
                 me.machine_.on_response(*r, Clock::now());
               } else {
@@ -257,6 +265,24 @@ void GroupSession::send(GroupRequest request) {
             timeout);
       },
       std::move(request.body));
+}
+
+void GroupSession::on_connection_state(std::int32_t node, net::BrokerConnection::State state) {
+  if (shut_down_) return;
+  if (state == net::BrokerConnection::State::ready) {
+    drive();
+    return;
+  }
+  // The coordinator's connection failed (a close or a refused reconnect) while a request
+  // waits for it: a request queued there would wait request.timeout.ms, longer than the
+  // session lasts, while the group may have moved to another node. Give it up and find the
+  // coordinator again, as Java marks the coordinator unknown on disconnect.
+  if (state == net::BrokerConnection::State::backing_off && awaiting_ && awaiting_node_ &&
+      *awaiting_node_ == node) {
+    awaiting_.reset();
+    machine_.on_request_failed(Clock::now());
+    drive();
+  }
 }
 
 void GroupSession::take_events() {

@@ -58,6 +58,7 @@ class GroupSession {
  private:
   void drive();
   void send(GroupRequest request);
+  void on_connection_state(std::int32_t node, net::BrokerConnection::State state);
   void take_events();
   void publish_identity();
   void on_metadata(const Error* error);
@@ -78,6 +79,11 @@ class GroupSession {
   net::Clock::time_point timer_due_{};
   bool shut_down_ = false;
   std::shared_ptr<GroupSession*> self_;
+  /// The machine has one request out at a time: the sequence number of the one whose answer
+  /// it waits for (unset when none), and the coordinator node it went to (unset: any broker).
+  std::uint64_t sent_seq_ = 0;
+  std::optional<std::uint64_t> awaiting_;
+  std::optional<std::int32_t> awaiting_node_;
 
   mutable std::mutex mutex_;
   std::vector<std::string> subscription_;  /// guarded by mutex_

@@ -346,7 +346,7 @@ TEST_SUITE("consumer-group") {
     // its partitions, and commits found the new coordinator too.
     for (Member* m : {&m1, &m2}) {
       CHECK_MESSAGE(m->lost_calls.empty(), m->history());
-      CHECK_FALSE(m->has_event(ConsumerEvent::Type::error));
+      CHECK_MESSAGE(!m->has_event(ConsumerEvent::Type::error), m->history());
     }
     std::map<std::pair<TopicPartition, std::int64_t>, int> seen;
     for (Member* m : {&m1, &m2, &m3})
