@@ -17,6 +17,8 @@
 #include "../broker/broker_fixture.hpp"
 #include "broker/cluster_state.hpp"
 #include "broker/group/coordinator_node.hpp"
+#include "broker/group/group.hpp"
+#include "broker/group/group_coordinator.hpp"
 #include "kafkit/assignor.hpp"
 #include "kafkit/consumer.hpp"
 #include "kafkit/producer.hpp"
@@ -63,6 +65,15 @@ Config member_config(const std::string& servers, const std::string& group,
           {"auto.commit.interval.ms", "200"},
           {"fetch.max.wait.ms", "50"},
           {"metadata.max.age.ms", "300"}};
+}
+
+/// The group's generation at the broker (-1 when it has no such group).
+std::int32_t generation_of(const RunningBroker& b, const std::string& group) {
+  std::int32_t g = -1;
+  b.cluster->run_on_loop([&](broker::ClusterState& s) {
+    if (const broker::Group* found = s.groups->find(group)) g = found->generation();
+  });
+  return g;
 }
 
 std::string str(const std::vector<TopicPartition>& tps) {
@@ -203,8 +214,11 @@ TEST_SUITE("consumer-group") {
     produce(servers, "rx-b", 2, 4);
     CHECK(poll_until({&m}, [&] { return m.owned.size() == 4; }));
     CHECK(m.owned == Tps{{"rx-a", 0}, {"rx-a", 1}, {"rx-b", 0}, {"rx-b", 1}});
-    CHECK(poll_until(
-        {&m}, [&] { return m.records.size() == 8; }, 5s));
+    CHECK_MESSAGE(poll_until(
+                      {&m}, [&] { return m.records.size() >= 8; }, 10s),
+                  m.history());
+    poll_for({&m}, 200ms);
+    CHECK(m.records.size() == 8);
     for (const auto& [tp, offset] : m.records) CHECK(tp.topic != "other");
     auto a = m.consumer->assignment();
     CHECK(std::none_of(a.begin(), a.end(),
@@ -262,6 +276,7 @@ TEST_SUITE("consumer-group") {
     poll_for({a.get(), &keep}, 300ms);
     const Tps a_had = a->owned, keep_had = keep.owned;
     const auto keep_log = keep.log.size();
+    const std::int32_t generation = generation_of(b, "static-group");
 
     REQUIRE(a->consumer->close(5s).ok());
     a.reset();
@@ -273,6 +288,9 @@ TEST_SUITE("consumer-group") {
     poll_for({&again, &keep}, 500ms);
     CHECK(keep.owned == keep_had);
     CHECK_MESSAGE(keep.log.size() == keep_log, keep.history());
+    // KIP-345: a static member leaving (close sends no LeaveGroup) and coming back within
+    // the session is no membership change: no rebalance, same generation.
+    CHECK(generation_of(b, "static-group") == generation);
     CHECK(again.consumer->close(5s).ok());
     CHECK(keep.consumer->close(5s).ok());
   }
