@@ -346,8 +346,9 @@ void GroupSession::resolve_subscription() {
   if (!has_subscription_) return;
   std::vector<std::string> topics = literal_topics_;
   if (!patterns_.empty()) {
-    for (const auto& [name, md] : metadata_.cache().topics()) {
-      if (md.internal) continue;
+    for (const auto& entry : metadata_.cache().topics()) {
+      if (entry.second.internal) continue;
+      const std::string& name = entry.first;  // clang 14: no structured binding in a lambda
       bool match = std::any_of(patterns_.begin(), patterns_.end(),
                                [&](const std::regex& re) { return std::regex_search(name, re); });
       if (match) topics.push_back(name);

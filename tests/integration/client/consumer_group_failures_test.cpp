@@ -219,7 +219,7 @@ TEST_SUITE("consumer-group") {
                   m.history());
     poll_for({&m}, 200ms);
     CHECK(m.records.size() == 8);
-    for (const auto& [tp, offset] : m.records) CHECK(tp.topic != "other");
+    for (const auto& record : m.records) CHECK(record.first.topic != "other");
     auto a = m.consumer->assignment();
     CHECK(std::none_of(a.begin(), a.end(),
                        [](const TopicPartition& tp) { return tp.topic == "other"; }));
