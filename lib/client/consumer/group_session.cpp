@@ -237,24 +237,29 @@ void GroupSession::send(GroupRequest request) {
   }
   std::optional<std::chrono::milliseconds> timeout;
   if (request.timeout.count() > 0) timeout = request.timeout;
-  const std::uint64_t seq = ++sent_seq_;
-  awaiting_ = seq;
-  awaiting_node_ = request.destination == GroupRequest::Destination::any_broker
-                       ? std::nullopt
-                       : std::optional<std::int32_t>(machine_.coordinator()->node_id);
+  // Coordinator-bound requests are remembered until answered, so that the coordinator's
+  // connection failing can give up those still waiting there (on_connection_state).
+  std::shared_ptr<bool> abandoned;
+  if (request.destination != GroupRequest::Destination::any_broker) {
+    abandoned = std::make_shared<bool>(false);
+    outstanding_.push_back({machine_.coordinator()->node_id, abandoned});
+  }
   std::weak_ptr<GroupSession*> weak = self_;
   std::visit(
       [&](auto&& body) {
         using Req = std::decay_t<decltype(body)>;
         conn->send<Req>(
             std::move(body),
-            [weak, seq](Result<net::ResponseOf<Req>> r) {
+            [weak, abandoned](Result<net::ResponseOf<Req>> r) {
               auto self = weak.lock();
               if (!self || !*self || (*self)->shut_down_) return;
               GroupSession& me = **self;
-              // Given up on already (its connection went down while it waited there).
-              if (me.awaiting_ != seq) return;
-              me.awaiting_.reset();
+              if (abandoned) {
+                std::erase_if(me.outstanding_,
+                              [&](const Outstanding& o) { return o.abandoned == abandoned; });
+                // Already reported to the machine as failed when its connection went down.
+                if (*abandoned) return;
+              }
               if (r.ok()) {
                 me.machine_.on_response(*r, Clock::now());
               } else {
@@ -277,12 +282,16 @@ void GroupSession::on_connection_state(std::int32_t node, net::BrokerConnection:
   // waits for it: a request queued there would wait request.timeout.ms, longer than the
   // session lasts, while the group may have moved to another node. Give it up and find the
   // coordinator again, as Java marks the coordinator unknown on disconnect.
-  if (state == net::BrokerConnection::State::backing_off && awaiting_ && awaiting_node_ &&
-      *awaiting_node_ == node) {
-    awaiting_.reset();
-    machine_.on_request_failed(Clock::now());
-    drive();
+  if (state != net::BrokerConnection::State::backing_off) return;
+  bool waiting = false;
+  for (Outstanding& o : outstanding_) {
+    if (o.node != node || *o.abandoned) continue;
+    *o.abandoned = true;
+    waiting = true;
   }
+  if (!waiting) return;
+  machine_.on_coordinator_lost(Clock::now());
+  drive();
 }
 
 void GroupSession::take_events() {

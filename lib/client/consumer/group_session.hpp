@@ -79,11 +79,13 @@ class GroupSession {
   net::Clock::time_point timer_due_{};
   bool shut_down_ = false;
   std::shared_ptr<GroupSession*> self_;
-  /// The machine has one request out at a time: the sequence number of the one whose answer
-  /// it waits for (unset when none), and the coordinator node it went to (unset: any broker).
-  std::uint64_t sent_seq_ = 0;
-  std::optional<std::uint64_t> awaiting_;
-  std::optional<std::int32_t> awaiting_node_;
+  /// Coordinator-bound requests not answered yet: the node each went to, and whether it was
+  /// given up (reported failed to the machine) when that node's connection failed.
+  struct Outstanding {
+    std::int32_t node = -1;
+    std::shared_ptr<bool> abandoned;
+  };
+  std::vector<Outstanding> outstanding_;
 
   mutable std::mutex mutex_;
   std::vector<std::string> subscription_;  /// guarded by mutex_
