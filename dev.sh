@@ -43,8 +43,8 @@ cmd_run() {
   setup build-release --buildtype=release -Dtests=false
   ninja -C build-release -j "$(jobs)"
   # The main job: start the bundled broker, run kafkit's producer examples against it and
-  # read their records back, produce and consume the demo messages, list the metadata.
-  # kafkit has no consumer yet (a later issue): kcat (librdkafka) consumes.
+  # read their records back with kafkit's consumer example and kcat, produce and consume the
+  # demo messages, list the metadata.
   local data pid bootstrap out want got
   data=$(mktemp -d /tmp/kafkit-run-XXXXXX)
   log "kafkit-broker --listen 127.0.0.1:0 --data-dir $data"
@@ -63,13 +63,22 @@ cmd_run() {
   out=$(./build-release/examples/kafkit-example-producer "$bootstrap" test-topic) ||
     { echo "$out"; echo "kafkit-example-producer failed" >&2; exit 1; }
   echo "$out"
-  log "read it back with kcat (kafkit's consumer is not written yet)"
   local re='^Record written to offset ([0-9]+) timestamp ([0-9]+) partition ([0-9]+)$'
   [[ "$out" =~ $re ]] || { echo "unexpected output from the example" >&2; exit 1; }
-  got=$(kcat -b "$bootstrap" -C -t test-topic -p "${BASH_REMATCH[3]}" -o "${BASH_REMATCH[1]}" \
-    -c 1 -e -q -f '%s')
-  echo "test-topic [${BASH_REMATCH[3]}] offset ${BASH_REMATCH[1]}: \"$got\""
-  [ "$got" = "hello kafkit" ] || { echo "expected \"hello kafkit\" in the log" >&2; exit 1; }
+  log "kafkit-example-consumer --max 1 $bootstrap test-topic example-group" \
+    "(examples/consumer.cpp: joins the group, prints the record, commits)"
+  got=$(timeout 60 ./build-release/examples/kafkit-example-consumer --max 1 "$bootstrap" \
+    test-topic example-group) || { echo "$got"; echo "kafkit-example-consumer failed" >&2; exit 1; }
+  echo "$got"
+  [ "$got" = "partition ${BASH_REMATCH[3]} offset ${BASH_REMATCH[1]} key (null) value hello kafkit" ] ||
+    { echo "expected the example's record back" >&2; exit 1; }
+  log "one more record with kcat; the example consumer, same group, starts after its commit"
+  echo "second record" | kcat -b "$bootstrap" -P -t test-topic -p "${BASH_REMATCH[3]}"
+  got=$(timeout 60 ./build-release/examples/kafkit-example-consumer --max 1 "$bootstrap" \
+    test-topic example-group) || { echo "$got"; echo "kafkit-example-consumer failed" >&2; exit 1; }
+  echo "$got"
+  [ "$got" = "partition ${BASH_REMATCH[3]} offset $((BASH_REMATCH[1] + 1)) key (null) value second record" ] ||
+    { echo "expected only the record after the committed offset" >&2; exit 1; }
 
   log "kafkit-example-typed-producer $bootstrap events (examples/typed_producer.cpp)"
   ./build-release/examples/kafkit-example-typed-producer "$bootstrap" events
@@ -97,8 +106,9 @@ cmd_run() {
   local sample=tests/golden/data/rdkafka-produce-zstd-01
   log "kafkit-dump --reencode $sample.req.bin $sample.resp.bin"
   ./build-release/tools/dump/kafkit-dump --reencode "$sample.req.bin" "$sample.resp.bin"
-  log "main job done: broker started; kafkit's producer examples wrote 4 records and kcat read" \
-    "them back; 5 messages produced and consumed with kcat; broker stopped cleanly"
+  log "main job done: broker started; kafkit's producer examples wrote 4 records, kafkit's" \
+    "consumer example and kcat read them back; 5 messages produced and consumed with kcat;" \
+    "broker stopped cleanly"
 }
 
 PASSED=0

@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "bench_child.hpp"
+#include "bench_report.hpp"
 #include "broker_bench_process.hpp"
 #include "consumer_bench_run.hpp"
 #include "producer_bench_run.hpp"  // payload()
@@ -151,22 +152,10 @@ bool preload(const std::string& bootstrap, const std::string& topic, const CellS
   return true;
 }
 
-struct Best {
-  std::optional<ConsumeOutcome> run;  // the fastest successful run
-  int failures = 0;
-  void add(const ConsumeOutcome& o) {
-    if (!o.ok) {
-      ++failures;
-    } else if (!run || o.seconds < run->seconds) {
-      run = o;
-    }
-  }
-};
-
 struct CellResult {
   CellSpec spec;
   long messages = 0;
-  std::array<Best, 2> clients;
+  std::array<Best<ConsumeOutcome>, 2> clients;
 };
 
 void print_run(int run, ClientId client, const CellSpec& c, const ConsumeOutcome& o) {
@@ -208,7 +197,7 @@ CellResult run_cell(const CellSpec& c, const Options& opt) {
   }
   if (!ok) {
     std::printf("cell %s: FAILED to set up: %s\n", cell_name(c).c_str(), error.c_str());
-    for (Best& b : result.clients) b.failures = opt.runs;
+    for (auto& b : result.clients) b.failures = opt.runs;
     return result;
   }
   long timeout_ms = std::max(60'000L, n / 20);
@@ -242,12 +231,6 @@ CellResult run_cell(const CellSpec& c, const Options& opt) {
                 dir.c_str());
   }
   return result;
-}
-
-std::string num(double v, const char* format) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
 }
 
 void print_table(const Options& opt, const std::vector<CellResult>& cells) {
@@ -292,14 +275,6 @@ const char* kUsage =
     "  --partitions P   partitions of the topic (default 8)\n"
     "  --broker PATH    kafkit-broker binary (default: $KAFKIT_BROKER, else the one meson "
     "built)\n";
-
-bool parse_number(const char* text, long max, long& out) {
-  char* end = nullptr;
-  long v = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0' || v < 1 || v > max) return false;
-  out = v;
-  return true;
-}
 
 }  // namespace
 
@@ -348,7 +323,7 @@ int main(int argc, char** argv) {
   for (long size : {100L, 1024L}) {
     for (const char* compression : {"none", "lz4"}) {
       cells.push_back(run_cell({size, compression}, opt));
-      for (const Best& b : cells.back().clients) all_ok &= b.failures == 0;
+      for (const auto& b : cells.back().clients) all_ok &= b.failures == 0;
     }
   }
   print_table(opt, cells);

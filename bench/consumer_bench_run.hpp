@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "bench_child.hpp"
+#include "bench_report.hpp"
 
 namespace kafkit::bench {
 
@@ -82,18 +83,10 @@ struct ConsumeOutcome {
     return line + "\n";
   }
   bool from_output(const std::string& out) {
-    size_t at = out.rfind("RESULT ");
-    if (at == std::string::npos) return false;
-    std::string line = out.substr(at + 7, out.find('\n', at) - at - 7);
-    size_t err_at = line.find(" error=");
-    if (err_at == std::string::npos) return false;
-    error = line.substr(err_at + 7);
-    std::istringstream words(line.substr(0, err_at));
-    std::map<std::string, std::string> kv;
-    for (std::string w; words >> w;) {
-      size_t eq = w.find('=');
-      if (eq != std::string::npos) kv[w.substr(0, eq)] = w.substr(eq + 1);
-    }
+    auto parsed = parse_result_line(out);
+    if (!parsed) return false;
+    const std::map<std::string, std::string>& kv = *parsed;
+    error = kv.at("error");
     try {
       ok = kv.at("ok") == "1";
       seconds = std::stod(kv.at("seconds"));

@@ -48,6 +48,7 @@
 #include <vector>
 
 #include "bench_child.hpp"
+#include "bench_report.hpp"
 #include "broker_bench_process.hpp"
 #include "producer_bench_run.hpp"
 #include "rdkafka_admin.hpp"
@@ -125,22 +126,10 @@ int child_main(int argc, char** argv) {
 
 // --- the matrix --------------------------------------------------------------------------------
 
-struct Best {
-  std::optional<RunOutcome> run;  // the fastest successful run
-  int failures = 0;
-  void add(const RunOutcome& o) {
-    if (!o.ok) {
-      ++failures;
-    } else if (!run || o.seconds < run->seconds) {
-      run = o;
-    }
-  }
-};
-
 struct CellResult {
   CellSpec spec;
   long messages = 0;
-  std::array<Best, 2> clients;
+  std::array<Best<RunOutcome>, 2> clients;
 };
 
 std::string cell_name(const CellSpec& c) {
@@ -189,7 +178,7 @@ CellResult run_cell(const CellSpec& c, const Options& opt) {
   }
   if (!ok) {
     std::printf("cell %s: FAILED to set up: %s\n", cell_name(c).c_str(), error.c_str());
-    for (Best& b : result.clients) b.failures = opt.runs;
+    for (auto& b : result.clients) b.failures = opt.runs;
     return result;
   }
   // Generous, but bounded: at least 60 s, or 50 us a message, plus the paced sending time.
@@ -239,12 +228,6 @@ CellResult run_cell(const CellSpec& c, const Options& opt) {
                 dir.c_str());
   }
   return result;
-}
-
-std::string num(double v, const char* format) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
 }
 
 void print_table(const Options& opt, const std::vector<CellResult>& cells) {
@@ -299,14 +282,6 @@ const char* kUsage =
     "  --partitions P   partitions of each topic (default 8)\n"
     "  --broker PATH    kafkit-broker binary (default: $KAFKIT_BROKER, else the one meson "
     "built)\n";
-
-bool parse_number(const char* text, long max, long& out) {
-  char* end = nullptr;
-  long v = std::strtol(text, &end, 10);
-  if (end == text || *end != '\0' || v < 1 || v > max) return false;
-  out = v;
-  return true;
-}
 
 }  // namespace
 
@@ -363,7 +338,7 @@ int main(int argc, char** argv) {
   bool all_ok = true;
   for (const CellSpec& c : matrix()) {
     cells.push_back(run_cell(c, opt));
-    for (const Best& b : cells.back().clients) all_ok &= b.failures == 0;
+    for (const auto& b : cells.back().clients) all_ok &= b.failures == 0;
   }
   print_table(opt, cells);
   if (!all_ok) std::printf("some runs FAILED (see above)\n");

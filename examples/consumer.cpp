@@ -79,15 +79,20 @@ int main(int argc, char** argv) {
       kafkit::PollResult got = consumer.poll(500ms);
       for (const kafkit::ConsumerEvent& e : got.events)
         if (e.type == kafkit::ConsumerEvent::Type::fatal) stop = true;
+      // What was processed, as Kafka stores it: the next offset to read, per partition.
+      std::vector<kafkit::TopicPartitionOffset> processed;
       for (const kafkit::ConsumerRecord& r : got.records) {
+        if (max_records >= 0 && seen == max_records) break;
         std::cout << "partition " << r.partition << " offset " << r.offset << " key "
                   << (r.key ? *r.key : "(null)") << " value " << (r.value ? *r.value : "(null)")
                   << '\n';
         ++seen;
+        if (processed.empty() || processed.back().partition != r.partition)
+          processed.push_back({.topic = topic, .partition = r.partition});
+        processed.back().offset = r.offset + 1;
       }
-      // Processed: record the positions in the group (the next offset to read).
-      if (!got.records.empty()) {
-        if (auto committed = consumer.commit(); !committed)
+      if (!processed.empty()) {
+        if (auto committed = consumer.commit(processed); !committed)
           std::cerr << "Commit failed: " << committed.error().message << '\n';
       }
     }

@@ -3,7 +3,6 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -394,16 +393,18 @@ void Connection::on_io(IoEvents events) {
 }
 
 void Connection::read_available() {
-  std::array<std::byte, kReadChunk> buffer;
   for (int i = 0; i < kMaxReadsPerEvent && state_ != State::closed; ++i) {
-    auto status = transport_->read(buffer);
+    // Straight into the decoder's buffer (the rest of a large frame at once where it can):
+    // a Fetch response of many megabytes is not copied through a bounce buffer.
+    std::span<std::byte> room = decoder_.prepare(kReadChunk);
+    auto status = transport_->read(room);
     if (!status.ok()) {
       close(Error{status.error().code, "read failed: " + status.error().message});
       return;
     }
     read_want_ = status.value().want == Want::nothing ? Want::read : status.value().want;
     if (status.value().bytes > 0) {
-      auto fed = decoder_.feed(std::span<const std::byte>(buffer.data(), status.value().bytes));
+      auto fed = decoder_.commit(status.value().bytes);
       if (!fed.ok()) {
         close(Error{errc::protocol_error, "bad response frame: " + fed.error().message});
         return;

@@ -4,10 +4,10 @@ namespace kafkit::client {
 
 MetadataUpdater::MetadataUpdater(net::EventLoop& loop, net::ConnectionPool& pool,
                                  const ClusterConfig& config, Listener listener)
-    : loop_(loop),
-      pool_(pool),
+    : pool_(pool),
       config_(config),
       listener_(std::move(listener)),
+      timer_(loop, [this] { send_now(); }),
       self_(std::make_shared<MetadataUpdater*>(this)) {
   schedule(config_.metadata_max_age);
 }
@@ -18,8 +18,7 @@ MetadataUpdater::~MetadataUpdater() {
 
 void MetadataUpdater::stop() {
   stopped_ = true;
-  if (timer_ != 0) loop_.cancel_timer(timer_);
-  timer_ = 0;
+  timer_.cancel();
   *self_ = nullptr;
 }
 
@@ -46,16 +45,7 @@ void MetadataUpdater::request_update() {
 }
 
 void MetadataUpdater::schedule(std::chrono::milliseconds delay) {
-  auto due = net::Clock::now() + delay;
-  if (timer_ != 0) {
-    if (timer_due_ <= due) return;
-    loop_.cancel_timer(timer_);
-  }
-  timer_due_ = due;
-  timer_ = loop_.add_timer(delay, [this] {
-    timer_ = 0;
-    send_now();
-  });
+  timer_.schedule_in(delay);
 }
 
 void MetadataUpdater::send_now() {

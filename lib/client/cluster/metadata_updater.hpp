@@ -13,6 +13,7 @@
 #include "client/cluster/cluster_config.hpp"
 #include "client/cluster/metadata_cache.hpp"
 #include "net/connection_pool.hpp"
+#include "net/earliest_timer.hpp"
 #include "net/event_loop.hpp"
 
 namespace kafkit::client {
@@ -47,7 +48,6 @@ class MetadataUpdater {
   void on_response(std::uint64_t token, Result<protocol::MetadataResponse> response);
   void schedule(std::chrono::milliseconds delay);
 
-  net::EventLoop& loop_;
   net::ConnectionPool& pool_;
   ClusterConfig config_;
   Listener listener_;
@@ -57,8 +57,7 @@ class MetadataUpdater {
   bool sent_all_topics_ = false;  // what the request in flight asked
   bool in_flight_ = false;
   bool wanted_ = false;  // a refresh was asked for while one was in flight
-  net::TimerId timer_ = 0;
-  net::Clock::time_point timer_due_{};
+  net::EarliestTimer timer_;
   net::Clock::time_point last_sent_{};
   std::uint64_t token_ = 1;  // responses for a stopped updater are ignored
   bool stopped_ = false;

@@ -598,6 +598,11 @@ Result<void> ConsumerImpl::close(std::chrono::milliseconds timeout) {
       if (!state_.events.empty()) continue;
       state_.changed.wait_for(l, std::min(left(), std::chrono::milliseconds(20)));
     }
+    if (!group_->closed())
+      result = Error{errc::timed_out,
+                     "close: could not leave group " + config_.group_id +
+                         " in time (coordinator unreachable?); its partitions move to other "
+                         "members after session.timeout.ms"};
   }
   if (!in_group && config_.enable_auto_commit && !config_.group_id.empty()) {
     auto offsets = consumed_positions();

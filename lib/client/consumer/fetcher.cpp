@@ -62,6 +62,7 @@ Fetcher::Fetcher(net::EventLoop& loop, const ConsumerConfig& config, ConsumerSta
                     }),
       metadata_(loop, fetch_pool_, config.cluster, [this](const Error* e) { on_metadata(e); }),
       offsets_(loop, control_pool_, metadata_, config_),
+      timer_(loop, [this] { run(); }),
       self_(std::make_shared<Fetcher*>(this)) {
   for (const auto& b : config_.cluster.bootstrap) {
     fetch_pool_.add_bootstrap(b.host, b.port);
@@ -72,7 +73,6 @@ Fetcher::Fetcher(net::EventLoop& loop, const ConsumerConfig& config, ConsumerSta
 
 Fetcher::~Fetcher() {
   *self_ = nullptr;
-  if (timer_ != 0) loop_.cancel_timer(timer_);
 }
 
 void Fetcher::wake() {
@@ -89,8 +89,7 @@ void Fetcher::wake() {
 void Fetcher::shut_down() {
   if (shut_down_) return;
   shut_down_ = true;
-  if (timer_ != 0) loop_.cancel_timer(timer_);
-  timer_ = 0;
+  timer_.cancel();
   offsets_.stop();
   metadata_.stop();
   fetch_pool_.stop();
@@ -98,17 +97,7 @@ void Fetcher::shut_down() {
 }
 
 void Fetcher::schedule(net::Clock::time_point when) {
-  if (shut_down_) return;
-  if (timer_ != 0) {
-    if (timer_due_ <= when) return;
-    loop_.cancel_timer(timer_);
-  }
-  timer_due_ = when;
-  auto delay = std::chrono::ceil<std::chrono::milliseconds>(when - net::Clock::now());
-  timer_ = loop_.add_timer(std::max(delay, std::chrono::milliseconds(0)), [this] {
-    timer_ = 0;
-    run();
-  });
+  if (!shut_down_) timer_.schedule(when);
 }
 
 void Fetcher::on_metadata(const Error* error) {

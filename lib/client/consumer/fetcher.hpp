@@ -12,6 +12,7 @@
 //
 // Threading: loop thread, except wake() which any thread may call.
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -22,6 +23,7 @@
 #include "client/consumer/consumer_state.hpp"
 #include "client/consumer/offset_client.hpp"
 #include "net/connection_pool.hpp"
+#include "net/earliest_timer.hpp"
 #include "protocol/messages/fetch.hpp"
 
 namespace kafkit::client {
@@ -73,8 +75,7 @@ class Fetcher {
   std::set<std::int32_t> fetching_nodes_;  // one Fetch in flight per leader
   std::set<std::int32_t> failing_nodes_;   // fetch failures reported, not yet recovered
   std::set<std::string> reported_topics_;  // assigned topics reported missing
-  net::TimerId timer_ = 0;
-  net::Clock::time_point timer_due_{};
+  net::EarliestTimer timer_;
   bool shut_down_ = false;
   std::atomic<bool> wake_pending_{false};
   std::shared_ptr<Fetcher*> self_;

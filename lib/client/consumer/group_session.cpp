@@ -71,6 +71,7 @@ GroupSession::GroupSession(net::EventLoop& loop, GroupHost& host, const Consumer
             }),
       metadata_(loop, pool_, config.cluster, [this](const Error* e) { on_metadata(e); }),
       machine_(membership_config(config, callbacks)),
+      timer_(loop, [this] { drive(); }),
       self_(std::make_shared<GroupSession*>(this)) {
   for (const auto& b : config_.cluster.bootstrap) pool_.add_bootstrap(b.host, b.port);
 }
@@ -192,8 +193,7 @@ void GroupSession::begin_close() {
 
 void GroupSession::shut_down() {
   shut_down_ = true;
-  if (timer_ != 0) loop_.cancel_timer(timer_);
-  timer_ = 0;
+  timer_.cancel();
   metadata_.stop();
   pool_.stop();
 }
@@ -355,9 +355,9 @@ void GroupSession::resolve_subscription() {
   if (!has_subscription_) return;
   std::vector<std::string> topics = literal_topics_;
   if (!patterns_.empty()) {
-    for (const auto& entry : metadata_.cache().topics()) {
-      if (entry.second.internal) continue;
-      const std::string& name = entry.first;  // clang 14: no structured binding in a lambda
+    for (const auto& topic : metadata_.cache().topics()) {
+      const std::string& name = topic.first;  // clang 14: no structured binding in lambdas
+      if (topic.second.internal) continue;
       bool match = std::any_of(patterns_.begin(), patterns_.end(),
                                [&](const std::regex& re) { return std::regex_search(name, re); });
       if (match) topics.push_back(name);
@@ -374,17 +374,7 @@ void GroupSession::resolve_subscription() {
 }
 
 void GroupSession::schedule(net::Clock::time_point when) {
-  if (shut_down_) return;
-  if (timer_ != 0) {
-    if (timer_due_ <= when) return;
-    loop_.cancel_timer(timer_);
-  }
-  timer_due_ = when;
-  auto delay = std::chrono::ceil<std::chrono::milliseconds>(when - net::Clock::now());
-  timer_ = loop_.add_timer(std::max(delay, std::chrono::milliseconds(0)), [this] {
-    timer_ = 0;
-    drive();
-  });
+  if (!shut_down_) timer_.schedule(when);
 }
 
 }  // namespace kafkit::client

@@ -23,6 +23,7 @@
 #include "client/consumer/group_hooks.hpp"
 #include "client/group/group_membership.hpp"
 #include "net/connection_pool.hpp"
+#include "net/earliest_timer.hpp"
 #include "net/event_loop.hpp"
 
 namespace kafkit::client {
@@ -75,8 +76,7 @@ class GroupSession {
   std::vector<std::string> literal_topics_;
   std::vector<std::regex> patterns_;
   bool has_subscription_ = false;
-  net::TimerId timer_ = 0;
-  net::Clock::time_point timer_due_{};
+  net::EarliestTimer timer_;
   bool shut_down_ = false;
   std::shared_ptr<GroupSession*> self_;
   /// Coordinator-bound requests not answered yet: the node each went to, and whether it was

@@ -55,6 +55,7 @@ Sender::Sender(net::EventLoop& loop, const ProducerConfig& config, RecordAccumul
               if (state == net::BrokerConnection::State::ready) wake();
             }),
       metadata_(loop, pool_, config.cluster, [this](const Error* e) { on_metadata(e); }),
+      timer_(loop, [this] { run(); }),
       self_(std::make_shared<Sender*>(this)) {
   for (const auto& b : config_.cluster.bootstrap) pool_.add_bootstrap(b.host, b.port);
   metadata_.request_update();
@@ -62,7 +63,6 @@ Sender::Sender(net::EventLoop& loop, const ProducerConfig& config, RecordAccumul
 
 Sender::~Sender() {
   *self_ = nullptr;
-  if (timer_ != 0) loop_.cancel_timer(timer_);
 }
 
 void Sender::wake() {
@@ -90,17 +90,7 @@ void Sender::add_topic(std::string topic) {
 }
 
 void Sender::schedule(SteadyClock::time_point when) {
-  if (shut_down_) return;
-  if (timer_ != 0) {
-    if (timer_due_ <= when) return;
-    loop_.cancel_timer(timer_);
-  }
-  timer_due_ = when;
-  auto delay = std::chrono::ceil<std::chrono::milliseconds>(when - SteadyClock::now());
-  timer_ = loop_.add_timer(std::max(delay, std::chrono::milliseconds(0)), [this] {
-    timer_ = 0;
-    run();
-  });
+  if (!shut_down_) timer_.schedule(when);
 }
 
 void Sender::on_metadata(const Error* error) {
@@ -581,8 +571,7 @@ void Sender::shut_down(const Error& error) {
   if (shut_down_) return;
   fail_everything(error);
   shut_down_ = true;
-  if (timer_ != 0) loop_.cancel_timer(timer_);
-  timer_ = 0;
+  timer_.cancel();
   metadata_.stop();
   pool_.stop();
 }

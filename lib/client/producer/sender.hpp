@@ -32,6 +32,7 @@
 #include "client/producer/producer_config.hpp"
 #include "client/producer/record_accumulator.hpp"
 #include "net/connection_pool.hpp"
+#include "net/earliest_timer.hpp"
 #include "protocol/messages/produce.hpp"
 
 namespace kafkit::client {
@@ -112,8 +113,7 @@ class Sender {
   std::size_t drain_start_ = 0;  // the partition send_ready() looks at first
   std::vector<PartitionQueue*> drain_order_;
   SteadyClock::time_point next_queue_report_{};
-  net::TimerId timer_ = 0;
-  SteadyClock::time_point timer_due_{};
+  net::EarliestTimer timer_;
   bool shut_down_ = false;
   std::optional<Error> fatal_;  // every record fails with it from now on
 

@@ -380,6 +380,40 @@ TEST_CASE("typed consumer: deserializes what a typed producer wrote; bad records
   CHECK_FALSE(tomb[0].value.has_value());
 }
 
+TEST_CASE("consumer: commits to kafkit-broker's group coordinator, stored offsets as starts") {
+  RunningBroker broker(Properties{{"num.partitions", "2"}});
+  produce(broker, "c", 2, 30);
+  {
+    Consumer c(Config{{"bootstrap.servers", bootstrap(broker)},
+                      {"group.id", "g1"},
+                      {"enable.auto.commit", "true"},
+                      {"auto.offset.reset", "earliest"}});
+    REQUIRE(c.assign({{"c", 0, offsets::stored}, {"c", 1, 20}}).ok());
+    Got got;
+    consume(c, got, 40);
+    REQUIRE(got.by_partition[0].size() == 30);
+    REQUIRE(got.by_partition[1].size() == 10);
+    auto committed = c.commit({{"c", 0, 12}});
+    REQUIRE_MESSAGE(committed.ok(), committed.error().message);
+    auto back = c.committed({{"c", 0}, {"c", 1}}, 5s);
+    REQUIRE_MESSAGE(back.ok(), back.error().message);
+    CHECK(back->at(0).offset == 12);
+    CHECK(back->at(1).offset == offsets::stored);
+    REQUIRE(c.seek({"c", 1}, 25).ok());
+    REQUIRE(c.close(5s).ok());  // auto-commit: positions 30 and 25
+  }
+  Consumer again(Config{{"bootstrap.servers", bootstrap(broker)}, {"group.id", "g1"}});
+  auto back = again.committed({{"c", 0}, {"c", 1}}, 5s);
+  REQUIRE_MESSAGE(back.ok(), back.error().message);
+  CHECK(back->at(0).offset == 30);
+  CHECK(back->at(1).offset == 25);
+  REQUIRE(again.assign({{"c", 1, offsets::stored}}).ok());
+  Got got;
+  consume(again, got, 5);
+  REQUIRE(got.by_partition[1].size() == 5);
+  CHECK(got.by_partition[1].front().first == 25);
+}
+
 TEST_CASE("consumer: close is bounded when no broker answers") {
   // A port nothing listens on.
   std::string dead = "127.0.0.1:1";
@@ -394,12 +428,15 @@ TEST_CASE("consumer: close is bounded when no broker answers") {
   CHECK(took < 2s);
   CHECK(c.close(1s).error().code == errc::closed);
   {
-    // Subscribed to a group whose coordinator was never found: nothing to revoke or leave.
+    // A group member whose coordinator never answers: leaving is bounded too.
     Consumer d(Config{{"bootstrap.servers", dead}, {"group.id", "g"}});
     REQUIRE(d.subscribe({"t"}).ok());
-    (void)d.poll(100ms);
+    (void)d.poll(200ms);
     start = std::chrono::steady_clock::now();
-  }  // the destructor is bounded too (nothing to commit)
+    (void)d.close(1s);  // ok or not: nothing was joined
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+    start = std::chrono::steady_clock::now();
+  }  // the destructor is bounded too (already closed)
   CHECK(std::chrono::steady_clock::now() - start < 2s);
 }
 

@@ -2,9 +2,9 @@
 # The examples users copy from (examples/) against kafkit-broker as a process: the output
 # line they print, the exit status, and that the records are in the log (read back by kcat).
 # Usage: examples_test.sh PATH/TO/kafkit-broker PATH/TO/kafkit-example-producer
-#                         PATH/TO/kafkit-example-typed-producer
+#                         PATH/TO/kafkit-example-typed-producer PATH/TO/kafkit-example-consumer
 set -euo pipefail
-broker_exe=$1 producer_exe=$2 typed_exe=$3
+broker_exe=$1 producer_exe=$2 typed_exe=$3 consumer_exe=$4
 work=$(mktemp -d /tmp/kafkit-examples-XXXXXX)
 broker_pid=
 cleanup() {
@@ -17,7 +17,7 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
-start_broker --set num.partitions=3
+start_broker --set num.partitions=3 --set group.initial.rebalance.delay.ms=0
 
 # producer: one line per run, offsets counting up in the partition it names (a null key
 # may land in any of the 3 partitions).
@@ -61,3 +61,18 @@ echo "ok: kafkit-example-typed-producer"
 if out=$("$producer_exe" "127.0.0.1:99999" example-topic 2>&1); then fail "bad bootstrap: exit 0"; fi
 echo "$out" | grep -q '^Configuration error: ' || fail "bad bootstrap output: '$out'"
 echo "ok: configuration error reported"
+
+# consumer: joins group example-group (subscribe), prints the producer's records one line
+# each and commits them, so a second run goes on after them; --assign takes the partitions
+# itself and starts from the same committed offsets.
+out=$(timeout 60 "$consumer_exe" --max 2 "$bootstrap" example-topic example-group) ||
+  fail "consumer exited $?: $out"
+echo "$out"
+[ "$(echo "$out" | grep -cE '^partition [0-2] offset [0-9]+ key \(null\) value hello kafkit$')" = 2 ] ||
+  fail "consumer output: '$out'"
+out2=$(timeout 60 "$consumer_exe" --assign --partitions 3 --max 1 "$bootstrap" example-topic example-group) ||
+  fail "consumer (second run) exited $?: $out2"
+echo "$out2"
+[ "$(printf '%s\n%s\n' "$out" "$out2" | sort -u | wc -l)" = 3 ] ||
+  fail "the second run repeated a committed record: '$out2'"
+echo "ok: kafkit-example-consumer"
