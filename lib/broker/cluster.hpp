@@ -101,7 +101,9 @@ class Cluster {
   /// (clients see EOF/reset); other nodes' Metadata omit it from the brokers, and the
   /// partitions it leads show leader -1 with LEADER_NOT_AVAILABLE, as Kafka does for an
   /// offline leader. With `elect_new_leaders` those partitions move at once to a running
-  /// replica (or any running node), epochs bumped, as a controller would elect. Idempotent.
+  /// replica (or any running node), epochs bumped, as a controller would elect, and the
+  /// groups it coordinates move to the next running node (coordinator_for) until it starts
+  /// again. Idempotent.
   Result<void> stop_node(int32_t node_id, bool elect_new_leaders = false);
   /// Brings a stopped node back on the same port; partitions still assigned to it are led
   /// by it again. Fails when the port was taken in the meantime. Idempotent. Only the

@@ -90,7 +90,7 @@ Result<void> Cluster::stop_node(int32_t node_id, bool elect_new_leaders) {
         return n != nullptr && n->id == node_id;
       });
       servers_[i]->stop();
-      state.faults.set_stopped(node_id, true);
+      state.faults.set_stopped(node_id, true, elect_new_leaders);
       state.log("node " + std::to_string(node_id) + " stopped");
       if (elect_new_leaders) elect_leaders_away_from(state, node_id);
     });
@@ -112,6 +112,13 @@ Result<void> Cluster::start_node(int32_t node_id) {
       if (!port) {
         out = port.error();
         return;
+      }
+      if (state.faults.coordination_moved(node_id)) {
+        // Its groups come home: the node serving them meanwhile hands them over.
+        state.groups->unload([&state, node_id](const std::string& group) {
+          const NodeInfo* n = home_coordinator(state, group);
+          return n != nullptr && n->id == node_id;
+        });
       }
       state.faults.set_stopped(node_id, false);
       state.log("node " + std::to_string(node_id) + " started again on port " +

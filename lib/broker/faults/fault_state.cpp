@@ -69,11 +69,14 @@ std::optional<std::chrono::milliseconds> FaultState::take_delay(int16_t api_key)
   return delay;
 }
 
-void FaultState::set_stopped(int32_t node_id, bool stopped) {
-  if (stopped)
+void FaultState::set_stopped(int32_t node_id, bool stopped, bool elected_away) {
+  if (stopped) {
     stopped_.insert(node_id);
-  else
+    if (elected_away) moved_.insert(node_id);
+  } else {
     stopped_.erase(node_id);
+    moved_.erase(node_id);
+  }
 }
 
 }  // namespace kafkit::broker

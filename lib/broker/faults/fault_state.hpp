@@ -67,12 +67,16 @@ class FaultState {
   std::optional<std::chrono::milliseconds> take_delay(int16_t api_key);
 
   bool stopped(int32_t node_id) const { return stopped_.count(node_id) != 0; }
-  void set_stopped(int32_t node_id, bool stopped);
+  /// `elected_away`: stopped with new leaders elected (Cluster::stop_node), so the groups it
+  /// coordinates move to another node, as __consumer_offsets leadership would in Kafka.
+  void set_stopped(int32_t node_id, bool stopped, bool elected_away = false);
+  bool coordination_moved(int32_t node_id) const { return moved_.count(node_id) != 0; }
 
  private:
   std::vector<ErrorInjection> errors_;  /// @thread loop
   std::vector<ResponseDelay> delays_;   /// @thread loop
   std::set<int32_t> stopped_;           /// @thread loop
+  std::set<int32_t> moved_;             /// @thread loop: stopped and elected away
 };
 
 }  // namespace kafkit::broker

@@ -50,11 +50,22 @@ int32_t java_string_hash(std::string_view s) {
   return static_cast<int32_t>(h);
 }
 
-const NodeInfo* coordinator_for(const ClusterState& cluster, std::string_view key) {
+const NodeInfo* home_coordinator(const ClusterState& cluster, std::string_view key) {
   if (cluster.nodes.empty()) return nullptr;
   int32_t h = java_string_hash(key);
   uint32_t positive = h == INT32_MIN ? 0u : static_cast<uint32_t>(h < 0 ? -h : h);
   return &cluster.nodes[positive % cluster.nodes.size()];
+}
+
+const NodeInfo* coordinator_for(const ClusterState& cluster, std::string_view key) {
+  const NodeInfo* home = home_coordinator(cluster, key);
+  if (home == nullptr || !cluster.faults.coordination_moved(home->id)) return home;
+  const size_t start = static_cast<size_t>(home - cluster.nodes.data());
+  for (size_t i = 1; i < cluster.nodes.size(); ++i) {
+    const NodeInfo& n = cluster.nodes[(start + i) % cluster.nodes.size()];
+    if (!cluster.faults.stopped(n.id)) return &n;
+  }
+  return home;  // nothing else runs: COORDINATOR_NOT_AVAILABLE
 }
 
 int16_t check_coordinator(const ClusterState& cluster, int32_t node_id, std::string_view group) {

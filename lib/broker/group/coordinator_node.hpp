@@ -16,7 +16,12 @@ struct NodeInfo;
 /// Java's String.hashCode of the UTF-16 form of a UTF-8 string.
 int32_t java_string_hash(std::string_view s);
 
-/// The node that coordinates `key`; nullptr when the cluster has no nodes.
+/// The node `key` hashes to, running or not; nullptr when the cluster has no nodes.
+const NodeInfo* home_coordinator(const ClusterState& cluster, std::string_view key);
+/// The node that coordinates `key`: its home node, unless that node was stopped with new
+/// leaders elected (Cluster::stop_node(id, true)) — then the next running node in node
+/// order, as Kafka moves a __consumer_offsets partition's leadership. nullptr when the
+/// cluster has no nodes.
 const NodeInfo* coordinator_for(const ClusterState& cluster, std::string_view key);
 
 /// Error code a group request for `group` received by node `node_id` must be answered

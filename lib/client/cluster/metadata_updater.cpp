@@ -57,7 +57,13 @@ void MetadataUpdater::send_now() {
     return;
   }
   protocol::MetadataRequest req;
-  if (!all_topics_) req.topics.emplace();  // null: every topic
+  // A null list asks for every topic (v1+); the generated request defaults to an empty
+  // list, which asks for none, so say null explicitly.
+  if (all_topics_) {
+    req.topics.reset();
+  } else {
+    req.topics.emplace();
+  }
   for (const auto& t : all_topics_ ? std::set<std::string>{} : topics_) {
     protocol::MetadataRequest::MetadataRequestTopic rt;
     rt.name = t;

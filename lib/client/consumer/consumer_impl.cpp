@@ -326,6 +326,13 @@ void ConsumerImpl::serve_event(const ConsumerEvent& e) {
         auto offsets = consumed_positions(&e.partitions);
         if (!offsets.empty()) {
           auto timeout = std::max(config_.request_timeout, std::chrono::milliseconds(1000));
+          // Inside close(timeout) the revoke's commit must not outlast close's own bound
+          // (the coordinator may be gone for good).
+          if (in_close_)
+            timeout =
+                std::min(timeout, std::max(std::chrono::ceil<std::chrono::milliseconds>(
+                                               close_deadline_ - std::chrono::steady_clock::now()),
+                                           std::chrono::milliseconds(0)));
           Result<void> r = on_loop<void>(
               timeout, [offsets, who = identity()](OffsetClient& oc, OffsetClient::Deadline d,
                                                    auto complete) {
@@ -571,6 +578,7 @@ Result<void> ConsumerImpl::close(std::chrono::milliseconds timeout) {
   if (closed_ || !io_thread_.joinable()) return closed_error();
   in_close_ = true;
   auto deadline = std::chrono::steady_clock::now() + timeout;
+  close_deadline_ = deadline;
   auto left = [&] {
     return std::max(
         std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()),

@@ -98,7 +98,8 @@ class ConsumerImpl : public GroupHost {
   CommitIdentity identity_;                                 /// guarded by identity_mutex_
   std::chrono::steady_clock::time_point next_auto_commit_;  /// guarded by api_mutex_
   std::size_t rotation_ = 0;                                /// guarded by api_mutex_
-  bool in_close_ = false;
+  bool in_close_ = false;                                   /// guarded by api_mutex_
+  std::chrono::steady_clock::time_point close_deadline_{};  /// guarded by api_mutex_ (in close)
 };
 
 }  // namespace kafkit::client

@@ -66,8 +66,8 @@ GroupSession::GroupSession(net::EventLoop& loop, GroupHost& host, const Consumer
       host_(host),
       config_(config),
       pool_(loop, config.cluster.connection,
-            [this](std::int32_t, net::BrokerConnection::State s, const Error*) {
-              if (s == net::BrokerConnection::State::ready) drive();
+            [this](std::int32_t node, net::BrokerConnection::State s, const Error*) {
+              on_connection_state(node, s);
             }),
       metadata_(loop, pool_, config.cluster, [this](const Error* e) { on_metadata(e); }),
       machine_(membership_config(config, callbacks)),
@@ -222,6 +222,12 @@ void GroupSession::send(GroupRequest request) {
   } else if (const auto& c = machine_.coordinator()) {
     pool_.set_node_address(c->node_id, c->host, static_cast<std::uint16_t>(c->port));
     conn = pool_.node(c->node_id);
+    // A coordinator connection that is backing off after a failed attempt or a close: the
+    // request would wait there for request.timeout.ms, longer than the session lasts, while
+    // the group may have moved to another node. Treat the coordinator as lost and find it
+    // again (Java marks the coordinator unknown on disconnect).
+    if (conn != nullptr && conn->state() == net::BrokerConnection::State::backing_off)
+      conn = nullptr;
   }
   if (conn == nullptr) {
     // Nothing to send on yet: the machine backs off and asks again; a connection becoming
@@ -231,16 +237,29 @@ void GroupSession::send(GroupRequest request) {
   }
   std::optional<std::chrono::milliseconds> timeout;
   if (request.timeout.count() > 0) timeout = request.timeout;
+  // Coordinator-bound requests are remembered until answered, so that the coordinator's
+  // connection failing can give up those still waiting there (on_connection_state).
+  std::shared_ptr<bool> abandoned;
+  if (request.destination != GroupRequest::Destination::any_broker) {
+    abandoned = std::make_shared<bool>(false);
+    outstanding_.push_back({machine_.coordinator()->node_id, abandoned});
+  }
   std::weak_ptr<GroupSession*> weak = self_;
   std::visit(
       [&](auto&& body) {
         using Req = std::decay_t<decltype(body)>;
         conn->send<Req>(
             std::move(body),
-            [weak](Result<net::ResponseOf<Req>> r) {
+            [weak, abandoned](Result<net::ResponseOf<Req>> r) {
               auto self = weak.lock();
               if (!self || !*self || (*self)->shut_down_) return;
               GroupSession& me = **self;
+              if (abandoned) {
+                std::erase_if(me.outstanding_,
+                              [&](const Outstanding& o) { return o.abandoned == abandoned; });
+                // Already reported to the machine as failed when its connection went down.
+                if (*abandoned) return;
+              }
               if (r.ok()) {
                 me.machine_.on_response(*r, Clock::now());
               } else {
@@ -251,6 +270,28 @@ void GroupSession::send(GroupRequest request) {
             timeout);
       },
       std::move(request.body));
+}
+
+void GroupSession::on_connection_state(std::int32_t node, net::BrokerConnection::State state) {
+  if (shut_down_) return;
+  if (state == net::BrokerConnection::State::ready) {
+    drive();
+    return;
+  }
+  // The coordinator's connection failed (a close or a refused reconnect) while a request
+  // waits for it: a request queued there would wait request.timeout.ms, longer than the
+  // session lasts, while the group may have moved to another node. Give it up and find the
+  // coordinator again, as Java marks the coordinator unknown on disconnect.
+  if (state != net::BrokerConnection::State::backing_off) return;
+  bool waiting = false;
+  for (Outstanding& o : outstanding_) {
+    if (o.node != node || *o.abandoned) continue;
+    *o.abandoned = true;
+    waiting = true;
+  }
+  if (!waiting) return;
+  machine_.on_coordinator_lost(Clock::now());
+  drive();
 }
 
 void GroupSession::take_events() {

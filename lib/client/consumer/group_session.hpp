@@ -59,6 +59,7 @@ class GroupSession {
  private:
   void drive();
   void send(GroupRequest request);
+  void on_connection_state(std::int32_t node, net::BrokerConnection::State state);
   void take_events();
   void publish_identity();
   void on_metadata(const Error* error);
@@ -78,6 +79,13 @@ class GroupSession {
   net::EarliestTimer timer_;
   bool shut_down_ = false;
   std::shared_ptr<GroupSession*> self_;
+  /// Coordinator-bound requests not answered yet: the node each went to, and whether it was
+  /// given up (reported failed to the machine) when that node's connection failed.
+  struct Outstanding {
+    std::int32_t node = -1;
+    std::shared_ptr<bool> abandoned;
+  };
+  std::vector<Outstanding> outstanding_;
 
   mutable std::mutex mutex_;
   std::vector<std::string> subscription_;  /// guarded by mutex_

@@ -110,7 +110,11 @@ void OffsetClient::with_coordinator(Deadline deadline,
     return;
   }
   if (coordinator_ >= 0) {
-    if (net::BrokerConnection* c = pool_.node(coordinator_)) {
+    net::BrokerConnection* c = pool_.node(coordinator_);
+    // Backing off after a failed attempt or a close: the request would sit in its queue
+    // until the deadline while the group may already be served by another node (its
+    // coordinator's node stopped). Ask again where the group lives.
+    if (c != nullptr && c->state() != net::BrokerConnection::State::backing_off) {
       done(c);
       return;
     }
