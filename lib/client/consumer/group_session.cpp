@@ -202,8 +202,10 @@ void GroupSession::drive() {
   if (shut_down_) return;
   auto now = Clock::now();
   while (auto request = machine_.next_request(now)) send(std::move(*request));
-  take_events();
+  // The identity first: the application may act on an event (a revoke's commit) the moment
+  // it is posted, and must do so with the generation the event belongs to.
   publish_identity();
+  take_events();
   if (machine_.closed()) closed_ = true;
   // The leader needs the partition counts of every member's topics.
   for (const std::string& t : machine_.metadata_topics()) {

@@ -106,6 +106,10 @@ class GroupLedger {
   long duplicates() const { return duplicates_; }
   long out_of_range() const { return out_of_range_; }
   long backwards() const { return backwards_; }
+  long failed_commits() {
+    std::lock_guard g(mutex_);
+    return failed_commits_;
+  }
 
  private:
   std::vector<std::vector<std::uint8_t>> seen_;
@@ -167,7 +171,8 @@ void churn(const RunningBroker& b, const std::string& topic, int partitions, lon
   }
   for (auto& m : members) CHECK(m->close(10s).ok());
   MESSAGE(strategy << ": " << ledger.unique() << " processed, " << step << " membership changes, "
-                   << revokes << " revokes");
+                   << revokes << " revokes, " << ledger.failed_commits()
+                   << " partition commits failed");
   CHECK(events.empty());
   CHECK(step == steps);
   CHECK(revokes >= steps / 2);
