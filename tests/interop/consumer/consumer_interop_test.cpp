@@ -1,17 +1,23 @@
-// kafkit's consumer against librdkafka's mock cluster (which, unlike kafkit-broker so far,
-// serves OffsetCommit/OffsetFetch): data written by librdkafka's producer is read back by
-// the kafkit consumer, and committed offsets cross between the two clients both ways —
-// kafkit commits, librdkafka's rd_kafka_committed() sees them; librdkafka commits, kafkit's
-// committed() and offsets::stored see them.
+// kafkit's consumer against librdkafka's mock cluster (a broker nobody here wrote): data
+// written by librdkafka's producer is read back by the kafkit consumer, and committed
+// offsets cross between the two clients both ways — kafkit commits, librdkafka's
+// rd_kafka_committed() sees them; librdkafka commits, kafkit's committed() and
+// offsets::stored see them. The mock keeps partitions in memory, so it also carries the
+// 1,000-partition prefetch budget test.
 #include <doctest/doctest.h>
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "client/consumer/consumer_impl.hpp"
 #include "kafkit/consumer.hpp"
+#include "kafkit/producer.hpp"
 #include "rdkafka_mock_cluster.hpp"
 
 namespace kafkit::test {
@@ -230,6 +236,51 @@ TEST_SUITE("interop-consumer") {
     REQUIRE(!bad.ok());
     std::string why = bad.error().message;
     CHECK_MESSAGE(why.find("x [9]") != std::string::npos, why);
+  }
+
+  TEST_CASE("1,000 lagging partitions stay within one prefetch byte budget") {
+    // 1,000 partitions x 10 records x ~1 KiB (~10 MB lagging), budget 256 KiB: the budget
+    // is global, not per partition, so prefetching stops near 256 KiB (plus at most one
+    // batch per leader, KIP-74's oversized first batch) however many partitions lag.
+    constexpr int kWide = 1000;
+    RdKafkaMockCluster cluster(1);
+    cluster.create_topic("wide", kWide);
+    {
+      Producer producer(Config{{"bootstrap.servers", cluster.bootstrap_servers()},
+                               {"linger.ms", "20"},
+                               {"batch.size", "8000"}});
+      std::string value(1000, 'x');
+      for (int p = 0; p < kWide; ++p)
+        for (int i = 0; i < 10; ++i)
+          REQUIRE(producer.send({.topic = "wide", .partition = p, .value = value}).ok());
+      REQUIRE(producer.flush(60s).ok());
+    }
+    auto parsed =
+        client::ConsumerConfig::parse(Config{{"bootstrap.servers", cluster.bootstrap_servers()},
+                                             {"queued.max.messages.kbytes", "256"},
+                                             {"max.partition.fetch.bytes", "8192"}});
+    REQUIRE(parsed.ok());
+    client::ConsumerImpl impl(*parsed, {});
+    std::vector<TopicPartitionOffset> all;
+    for (int p = 0; p < kWide; ++p) all.push_back({"wide", p, offsets::beginning});
+    REQUIRE(impl.assign(all).ok());
+    const std::size_t bound = 256 * 1024 + 9000;
+    std::size_t peak = 0;
+    for (int i = 0; i < 50; ++i) {
+      std::this_thread::sleep_for(20ms);
+      peak = std::max(peak, impl.prefetched_bytes());
+    }
+    CHECK(peak > 100 * 1024);  // it did prefetch...
+    CHECK(peak <= bound);      // ...and stopped at the budget
+    std::size_t total = 0;
+    auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (total < kWide * 10 && std::chrono::steady_clock::now() < deadline) {
+      total += impl.poll(50ms).records.size();
+      peak = std::max(peak, impl.prefetched_bytes());
+    }
+    CHECK(total == kWide * 10);
+    CHECK(peak <= bound);
+    CHECK(impl.close(5s).ok());
   }
 }
 
