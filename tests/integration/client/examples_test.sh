@@ -3,8 +3,9 @@
 # line they print, the exit status, and that the records are in the log (read back by kcat).
 # Usage: examples_test.sh PATH/TO/kafkit-broker PATH/TO/kafkit-example-producer
 #                         PATH/TO/kafkit-example-typed-producer PATH/TO/kafkit-example-consumer
+#                         PATH/TO/kafkit-example-admin
 set -euo pipefail
-broker_exe=$1 producer_exe=$2 typed_exe=$3 consumer_exe=$4
+broker_exe=$1 producer_exe=$2 typed_exe=$3 consumer_exe=$4 admin_exe=$5
 work=$(mktemp -d /tmp/kafkit-examples-XXXXXX)
 broker_pid=
 cleanup() {
@@ -76,3 +77,19 @@ echo "$out2"
 [ "$(printf '%s\n%s\n' "$out" "$out2" | sort -u | wc -l)" = 3 ] ||
   fail "the second run repeated a committed record: '$out2'"
 echo "ok: kafkit-example-consumer"
+
+# admin: creates a topic once (then finds it), describes its partitions and offsets, and
+# shows the group the consumer runs above committed on example-topic.
+out=$(timeout 60 "$admin_exe" "$bootstrap" example-admin 2) || fail "admin exited $?: $out"
+echo "$out"
+echo "$out" | head -1 | grep -qx 'created topic example-admin' || fail "admin output: '$out'"
+[ "$(echo "$out" | grep -cE '^partition [01] leader [0-9]+ replicas \[[0-9]+\] isr \[[0-9]+\]$')" = 2 ] ||
+  fail "admin partitions: '$out'"
+[ "$(echo "$out" | grep -cE '^partition [01] earliest 0 latest 0$')" = 2 ] ||
+  fail "admin offsets: '$out'"
+out=$(timeout 60 "$admin_exe" "$bootstrap" example-topic 3) || fail "admin exited $?: $out"
+echo "$out"
+echo "$out" | head -1 | grep -qx 'topic example-topic exists' || fail "admin output: '$out'"
+[ "$(echo "$out" | grep -cE '^group example-group partition [0-2] committed [0-9]+ lag [0-9]+$')" -ge 1 ] ||
+  fail "admin group offsets: '$out'"
+echo "ok: kafkit-example-admin"
