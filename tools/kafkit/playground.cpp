@@ -65,7 +65,7 @@ std::string wait_for_stop(const sigset_t& signals, bool watch_stdin) {
     if (fds[0].revents & POLLIN) {
       signalfd_siginfo info{};
       if (read(sfd, &info, sizeof info) == static_cast<ssize_t>(sizeof info))
-        why = std::string(strsignal(static_cast<int>(info.ssi_signo))) + " received";
+        why = std::string("signal: ") + strsignal(static_cast<int>(info.ssi_signo));
     }
     if (watch_stdin && fds[1].revents) {
       // Whatever is typed or piped in is read and ignored; only the end matters.
