@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "broker_fixture.hpp"
+#include "protocol/messages/api_versions.hpp"
 #include "protocol/messages/create_topics.hpp"
 #include "protocol/messages/describe_configs.hpp"
 #include "protocol/messages/incremental_alter_configs.hpp"
@@ -124,6 +125,20 @@ TEST_CASE("IncrementalAlterConfigs: SET, DELETE, APPEND and SUBTRACT on topic co
   // APPEND to a config that is not a list.
   CHECK(alter_one(c, {kTopic, "t", {{"retention.ms", kAppend, "5"}}}) == kInvalidConfig);
   CHECK(described(c, "t", "retention.ms").first == "1000");
+}
+
+TEST_CASE("IncrementalAlterConfigs: ApiVersions advertises v0-1") {
+  RunningBroker b;
+  TestClient c(b.port());
+  auto r = c.call<ApiVersionsResponse>(ApiVersionsRequest{}, 3);
+  bool found = false;
+  for (const auto& k : r.api_keys) {
+    if (k.api_key != IncrementalAlterConfigsRequest::api_key) continue;
+    found = true;
+    CHECK(k.min_version == 0);
+    CHECK(k.max_version == 1);
+  }
+  CHECK(found);
 }
 
 TEST_CASE("IncrementalAlterConfigs: validate_only changes nothing") {
