@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "broker/cluster_state.hpp"
+#include "broker/handlers/broker_resource_name.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -154,20 +155,6 @@ Result<Properties> altered_topic_configs(const ClusterState& cluster, const Topi
       return kafka_error(ErrorCode::InvalidConfig, ok.error().message);
   }
   return configs;
-}
-
-std::optional<Error> check_broker_name(std::string_view name, int32_t node_id, bool allow_empty) {
-  if (allow_empty && name.empty()) return std::nullopt;
-  int32_t id = 0;
-  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
-  if (ec != std::errc() || end != name.data() + name.size())
-    return kafka_error(ErrorCode::InvalidRequest,
-                       "Broker id must be an integer, but it is: " + std::string(name));
-  if (id != node_id)
-    return kafka_error(ErrorCode::InvalidRequest,
-                       "Unexpected broker id, expected " + std::to_string(node_id) +
-                           " or empty string, but received " + std::string(name));
-  return std::nullopt;
 }
 
 std::optional<Error> alter_one(HandlerContext& ctx, const Resource& r, bool validate_only) {
