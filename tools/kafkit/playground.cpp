@@ -20,6 +20,7 @@
 
 #include "broker/broker_config.hpp"
 #include "broker/cluster.hpp"
+#include "common/stop_signals.hpp"
 #include "modes.hpp"
 
 namespace kafkit::cli {
@@ -105,13 +106,7 @@ int run_playground(const CliOptions& options) {
     return kFailExit;
   }
 
-  // Block the signals before the broker's threads start, so only signalfd sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  sigset_t signals = block_stop_signals();
 
   auto cluster = broker::Cluster::start({std::move(*config), nodes});
   if (!cluster) {
