@@ -1,9 +1,473 @@
+// `kafkit -C` (assigned partitions of one topic, as kcat's simple consumer) and
+// `kafkit -G group topic...` (a member of a consumer group, as kcat's KafkaConsumer mode).
+// Both print each message with the -f format, kcat's default format or the -J envelope,
+// and write kcat's informational lines ("% Reached end of topic ...") on stderr.
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <stdexcept>
+#include <streambuf>
+
+#include "client_config.hpp"
+#include "json_envelope.hpp"
+#include "kafkit/admin.hpp"
+#include "kafkit/consumer.hpp"
+#include "message_format.hpp"
 #include "modes.hpp"
+#include "pack_serdes.hpp"
+#include "progress.hpp"
+#include "start_offset.hpp"
+#include "stdout_sink.hpp"
 
 namespace kafkit::cli {
+namespace {
 
-int run_consume(const CliOptions&) {
-  throw UsageError("consume mode is not written yet");
+using std::chrono::milliseconds;
+
+/// @thread written by the signal handler, read by the poll loop.
+volatile std::sig_atomic_t g_signalled = 0;
+extern "C" void on_stop_signal(int) {
+  g_signalled = 1;
+}
+
+/// SIGINT / SIGTERM end the poll loop (so -G commits and leaves the group); a closed
+/// stdout pipe shows as a failed write instead of killing the process.
+class SignalScope {
+ public:
+  SignalScope() {
+    g_signalled = 0;
+    int_ = std::signal(SIGINT, on_stop_signal);
+    term_ = std::signal(SIGTERM, on_stop_signal);
+    pipe_ = std::signal(SIGPIPE, SIG_IGN);
+  }
+  ~SignalScope() {
+    std::signal(SIGINT, int_);
+    std::signal(SIGTERM, term_);
+    std::signal(SIGPIPE, pipe_);
+  }
+  SignalScope(const SignalScope&) = delete;
+  SignalScope& operator=(const SignalScope&) = delete;
+
+ private:
+  void (*int_)(int);
+  void (*term_)(int);
+  void (*pipe_)(int);
+};
+
+/// Swallows the admin client's "this is a consumer property" warnings: the admin only
+/// looks metadata up, the consumer's own config already warned.
+struct NullBuffer : std::streambuf {
+  int overflow(int c) override { return c; }
+};
+
+std::string where(std::string_view topic, std::int32_t partition) {
+  return std::string(topic) + " [" + std::to_string(partition) + "]";
+}
+
+/// Each partition's leader: kcat's "broker" in -J is the broker the message came from.
+class Leaders {
+ public:
+  Leaders(Admin& admin, milliseconds timeout) : admin_(admin), timeout_(timeout) {}
+
+  void add(const TopicDescription& topic) {
+    auto& ids = by_topic_[topic.name];
+    for (const auto& p : topic.partitions) {
+      if (p.partition < 0) continue;
+      if (ids.size() <= static_cast<size_t>(p.partition)) ids.resize(p.partition + 1, -1);
+      ids[p.partition] = p.leader;
+    }
+  }
+
+  std::int32_t of(std::string_view topic, std::int32_t partition) {
+    if (!last_ || last_topic_ != topic) {
+      auto it = by_topic_.find(topic);
+      if (it == by_topic_.end()) {
+        // A topic a -G regex picked up: look it up once.
+        auto got = admin_.describe_topics({std::string(topic)}, false, timeout_);
+        if (got.ok() && !got->empty()) add(got->front());
+        it = by_topic_.try_emplace(std::string(topic)).first;
+      }
+      last_topic_ = it->first;
+      last_ = &it->second;
+    }
+    if (partition < 0 || static_cast<size_t>(partition) >= last_->size()) return -1;
+    return (*last_)[partition];
+  }
+
+ private:
+  Admin& admin_;
+  milliseconds timeout_;
+  std::map<std::string, std::vector<std::int32_t>, std::less<>> by_topic_;
+  std::string_view last_topic_;
+  const std::vector<std::int32_t>* last_ = nullptr;
+};
+
+/// What happens to one assigned partition while consuming.
+struct PartitionState {
+  bool stopped = false;  // -C: at its end with -e, or past e@ms
+  bool at_eof = false;   // -G -e: at its end (until a newer message arrives)
+};
+
+class ConsumeSession {
+ public:
+  explicit ConsumeSession(const CliOptions& options)
+      : o_(options),
+        group_mode_(options.mode == Mode::group),
+        range_(parse_offsets(options.offsets.empty() && options.offset
+                                 ? std::vector<std::string>{*options.offset}
+                                 : options.offsets)),
+        metadata_timeout_(options.metadata_timeout_ms),
+        null_stream_(&null_buffer_),
+        admin_(client_config(options, Role::admin, null_stream_)),
+        leaders_(admin_, metadata_timeout_),
+        sink_(options.unbuffered),
+        progress_("consumed", options.progress && Progress::stderr_is_tty(), options.verbosity > 0,
+                  std::cerr) {
+    check_arguments();
+    FormatOptions fo;
+    fo.null_empty = o_.null_empty;
+    fo.encoding = o_.encoding;
+    fo.key_pack = o_.key_serdes;
+    fo.value_pack = o_.value_serdes;
+    auto tokens = parse_format(o_.format ? *o_.format : default_format(o_));
+    json_delimiter_ = json_delimiter(tokens);
+    formatter_ = std::make_unique<MessageFormatter>(std::move(tokens), std::move(fo));
+  }
+
+  int run() {
+    SignalScope signals;
+    if (group_mode_)
+      start_group();
+    else
+      start_assigned();
+    std::vector<ConsumerRecord> unprocessed;
+    while (running_ && !g_signalled) {
+      PollResult got = consumer_->poll(milliseconds(100));
+      for (const auto& e : got.events) handle_event(e);
+      for (size_t i = 0; i < got.records.size(); ++i) {
+        if (!running_ || g_signalled) {
+          unprocessed.assign(got.records.begin() + static_cast<std::ptrdiff_t>(i),
+                             got.records.end());
+          break;
+        }
+        handle_record(got.records[i]);
+      }
+    }
+    sink_.flush();
+    rewind(unprocessed);
+    progress_.finish();
+    auto closed = consumer_->close(group_mode_ ? milliseconds(10000) : milliseconds(2000));
+    if (!closed.ok() && group_mode_ && o_.verbosity > 0)
+      std::fprintf(stderr, "%% ERROR: Failed to close consumer: %s\n",
+                   closed.error().message.c_str());
+    return exit_code_;
+  }
+
+ private:
+  void check_arguments() {
+    for (const auto& [what, pack] :
+         {std::pair{"key", o_.key_serdes}, std::pair{"value", o_.value_serdes}}) {
+      if (!pack) continue;
+      if (*pack == "avro")
+        throw UsageError("-s avro: Avro and the schema registry are not supported");
+      check_pack_format(what, *pack);
+    }
+    if (group_mode_) {
+      if (o_.operands.empty())
+        throw UsageError("-G needs topics: kafkit -G <group> topic1 ^regex..");
+      if (range_.stop_time || (range_.start && range_.start->kind == StartOffset::Kind::time))
+        throw UsageError("-o ..@ timestamps can't be used with -G mode");
+    } else {
+      if (o_.topics.empty()) throw UsageError("-t <topic> missing");
+      if (!o_.operands.empty())
+        throw UsageError("file/topic list only allowed in producer(-P)/kafkaconsumer(-G) mode");
+    }
+  }
+
+  Config consumer_config() const {
+    Config config = client_config(o_, Role::consumer, std::cerr);
+    config.set("enable.partition.eof", "true");
+    if (group_mode_)
+      config.set("group.id", o_.group);
+    else if (!config.get("enable.auto.commit"))
+      config.set("enable.auto.commit", "false");  // kcat -C never commits unless told to
+    return config;
+  }
+
+  /// Looks `topics` up (bounded by -m); an unreachable cluster or an unknown topic is one
+  /// error line and exit 1, as kcat's "Failed to query metadata" / "Topic t error".
+  std::vector<TopicDescription> describe(const std::vector<std::string>& topics) {
+    auto got = admin_.describe_topics(topics, false, metadata_timeout_);
+    if (!got.ok())
+      throw std::runtime_error("failed to query metadata for topic " + topics.front() + ": " +
+                               got.error().message);
+    for (const auto& t : *got) {
+      if (!t.error.ok()) throw std::runtime_error("topic " + t.name + " error: " + t.error.message);
+      if (t.partitions.empty()) throw std::runtime_error("topic " + t.name + " has no partitions");
+      leaders_.add(t);
+    }
+    return std::move(*got);
+  }
+
+  // ---- -C: every partition of one topic (or -p), from -o, never committing ----
+
+  void start_assigned() {
+    const std::string& topic = o_.topics.back();  // kcat: the last -t wins
+    auto topics = describe({topic});
+    std::vector<std::int32_t> ids;
+    for (const auto& p : topics.front().partitions) ids.push_back(p.partition);
+    std::sort(ids.begin(), ids.end());
+    if (o_.partition) {
+      if (std::find(ids.begin(), ids.end(), *o_.partition) == ids.end())
+        throw std::runtime_error("topic " + topic + " (with partitions 0.." +
+                                 std::to_string(ids.size() - 1) + "): partition " +
+                                 std::to_string(*o_.partition) + " does not exist");
+      ids = {*o_.partition};
+    }
+    consumer_ = std::make_unique<Consumer>(consumer_config());
+    std::vector<TopicPartition> parts;
+    for (auto id : ids) parts.push_back({topic, id});
+    auto assignment = start_offsets(parts, range_.start.value_or(StartOffset{}));
+    for (const auto& tp : parts) partitions_[tp];
+    if (auto r = consumer_->assign(assignment); !r.ok())
+      throw std::runtime_error("failed to start consuming " + topic + ": " + r.error().message);
+  }
+
+  /// The first offset to read in each partition.
+  std::vector<TopicPartitionOffset> start_offsets(const std::vector<TopicPartition>& parts,
+                                                  const StartOffset& start) {
+    using K = StartOffset::Kind;
+    std::vector<TopicPartitionOffset> out;
+    for (const auto& tp : parts) out.push_back({tp.topic, tp.partition, offsets::beginning});
+    switch (start.kind) {
+      case K::beginning:
+        break;
+      case K::end:
+        for (auto& p : out) p.offset = offsets::end;
+        break;
+      case K::stored:
+        for (auto& p : out) p.offset = offsets::stored;
+        break;
+      case K::absolute:
+        for (auto& p : out) p.offset = start.value;
+        break;
+      case K::tail:
+        for (auto& p : out) {
+          auto marks = consumer_->watermark_offsets({p.topic, p.partition}, metadata_timeout_);
+          if (!marks.ok())
+            throw std::runtime_error("failed to query offsets of " + where(p.topic, p.partition) +
+                                     ": " + marks.error().message);
+          p.offset = tail_offset(marks->first, marks->second, start.value);
+        }
+        break;
+      case K::time: {
+        for (auto& p : out) p.offset = start.value;
+        auto found = consumer_->offsets_for_times(out, metadata_timeout_);
+        if (!found.ok())
+          throw std::runtime_error("offsets_for_times failed: " + found.error().message);
+        for (auto& p : out)
+          for (const auto& f : *found)
+            if (f.topic == p.topic && f.partition == p.partition) p.offset = f.offset;
+        break;
+      }
+    }
+    return out;
+  }
+
+  // ---- -G: a group member, committing as librdkafka's defaults do ----
+
+  void start_group() {
+    std::vector<std::string> named;
+    for (const auto& t : o_.operands)
+      if (t.empty() || t[0] != '^') named.push_back(t);
+    if (!named.empty()) describe(named);
+    ConsumerCallbacks callbacks;
+    callbacks.on_assigned = [this](const std::vector<TopicPartition>& parts) { assigned(parts); };
+    callbacks.on_revoked = [this](const std::vector<TopicPartition>& parts) { revoked(parts); };
+    callbacks.on_lost = [this](const std::vector<TopicPartition>& parts) { revoked(parts); };
+    consumer_ = std::make_unique<Consumer>(consumer_config(), std::move(callbacks));
+    if (auto r = consumer_->subscribe(o_.operands); !r.ok())
+      throw std::runtime_error("failed to subscribe to " + std::to_string(o_.operands.size()) +
+                               " topics: " + r.error().message);
+    info("Waiting for group rebalance\n");
+  }
+
+  void print_rebalance(const char* what, const std::vector<TopicPartition>& parts) {
+    if (o_.verbosity < 1) return;
+    std::string line = "% Group " + o_.group + " rebalanced (memberid " + consumer_->member_id() +
+                       "): " + what + ": ";
+    for (size_t i = 0; i < parts.size(); ++i)
+      line += (i ? ", " : "") + where(parts[i].topic, parts[i].partition);
+    line += '\n';
+    std::fputs(line.c_str(), stderr);
+  }
+
+  void assigned(const std::vector<TopicPartition>& parts) {
+    print_rebalance("assigned", parts);
+    for (const auto& tp : parts) partitions_[tp] = {};
+    // kcat -G -o applies the start offset to every partition it is given.
+    if (!range_.start || range_.start->kind == StartOffset::Kind::stored) return;
+    for (const auto& p : start_offsets(parts, *range_.start)) {
+      auto r = consumer_->seek({p.topic, p.partition}, p.offset);
+      if (!r.ok()) error_line("seek of " + where(p.topic, p.partition) + ": " + r.error().message);
+    }
+  }
+
+  void revoked(const std::vector<TopicPartition>& parts) {
+    print_rebalance("revoked", parts);
+    for (const auto& tp : parts) {
+      auto it = partitions_.find(tp);
+      if (it == partitions_.end()) continue;
+      if (it->second.at_eof) --eof_count_;
+      partitions_.erase(it);
+    }
+  }
+
+  // ---- shared ----
+
+  void info(const std::string& text) const {
+    if (o_.verbosity >= 1) std::fputs(("% " + text).c_str(), stderr);
+  }
+
+  void error_line(const std::string& text) const {
+    if (o_.verbosity >= 1) std::fputs(("% ERROR: " + text + "\n").c_str(), stderr);
+  }
+
+  void handle_event(const ConsumerEvent& e) {
+    using T = ConsumerEvent::Type;
+    switch (e.type) {
+      case T::partition_eof:
+        for (const auto& tp : e.partitions) reached_end(tp);
+        break;
+      case T::error:
+        if (e.error) error_line(e.error->message);
+        break;
+      case T::fatal:
+        std::fprintf(stderr, "%% ERROR: %s: terminating\n",
+                     e.error ? e.error->message.c_str() : "fatal consumer error");
+        exit_code_ = kFailExit;
+        running_ = false;
+        break;
+      default:
+        break;
+    }
+  }
+
+  void reached_end(const TopicPartition& tp) {
+    auto pos = consumer_->position(tp);
+    std::int64_t offset = pos.ok() ? *pos : -1;
+    auto it = partitions_.find(tp);
+    if (it == partitions_.end()) return;
+    if (o_.exit_at_end) {
+      if (!group_mode_) {
+        stop_partition(it->second);
+        (void)consumer_->pause({tp});
+      } else if (!it->second.at_eof) {
+        it->second.at_eof = true;
+        if (++eof_count_ == partitions_.size()) running_ = false;
+      }
+    }
+    info("Reached end of topic " + where(tp.topic, tp.partition) + " at offset " +
+         std::to_string(offset) + (running_ ? "" : ": exiting") + "\n");
+  }
+
+  void stop_partition(PartitionState& p) {
+    if (p.stopped) return;
+    p.stopped = true;
+    if (++stopped_count_ >= partitions_.size()) running_ = false;
+  }
+
+  PartitionState* state_of(const ConsumerRecord& r) {
+    auto it = partitions_.find(TopicPartition{std::string(r.topic), r.partition});
+    return it == partitions_.end() ? nullptr : &it->second;
+  }
+
+  void handle_record(const ConsumerRecord& r) {
+    if (stopped_count_ > 0 || eof_count_ > 0 || range_.stop_time) {
+      PartitionState* p = state_of(r);
+      if (p && p->stopped) return;  // kcat stopped fetching it at its end / stop time
+      if (p && p->at_eof) {
+        p->at_eof = false;
+        --eof_count_;
+      }
+      if (p && range_.stop_time && r.timestamp >= *range_.stop_time) {
+        stop_partition(*p);
+        (void)consumer_->pause({{std::string(r.topic), r.partition}});
+        info("Reached stop timestamp for topic " + where(r.topic, r.partition) + " at offset " +
+             std::to_string(r.offset) + (running_ ? "" : ": exiting") + "\n");
+        return;
+      }
+    }
+    if (!print(r)) return;
+    progress_.add((r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0));
+    if (o_.count && *o_.count > 0 && ++printed_ == static_cast<std::uint64_t>(*o_.count))
+      running_ = false;
+  }
+
+  /// False when the message could not be formatted.
+  bool print(const ConsumerRecord& r) {
+    std::string& out = sink_.buffer();
+    if (o_.json) {
+      append_json_envelope(out, r, leaders_.of(r.topic, r.partition), o_.encoding);
+      out += json_delimiter_;
+    } else if (!formatter_->append(out, r, format_error_)) {
+      // kcat prints what it formatted before the failure, then the error.
+      sink_.flush();
+      if (o_.exit_on_error) {
+        std::fprintf(stderr, "%% ERROR: %s: terminating\n", format_error_.c_str());
+        exit_code_ = kFailExit;
+        running_ = false;
+      } else {
+        std::fprintf(stderr, "%% ERROR: %s\n", format_error_.c_str());
+      }
+      return false;
+    }
+    sink_.message_done();
+    if (sink_.failed()) running_ = false;  // stdout closed (`| head`): stop quietly
+    return true;
+  }
+
+  /// Stopping in the middle of a poll's records (-c, a signal): move those partitions
+  /// back to the first record not printed, so the commit on close (-G) covers exactly
+  /// what was printed, as kcat's one-message-at-a-time poll does.
+  void rewind(const std::vector<ConsumerRecord>& unprocessed) {
+    std::map<TopicPartition, std::int64_t> first;
+    for (const auto& r : unprocessed)
+      first.try_emplace({std::string(r.topic), r.partition}, r.offset);
+    for (const auto& [tp, offset] : first) (void)consumer_->seek(tp, offset);
+  }
+
+  const CliOptions& o_;
+  bool group_mode_;
+  OffsetRange range_;
+  milliseconds metadata_timeout_;
+  NullBuffer null_buffer_;
+  std::ostream null_stream_;
+  Admin admin_;
+  Leaders leaders_;
+  StdoutSink sink_;
+  Progress progress_;
+  std::unique_ptr<MessageFormatter> formatter_;
+  std::string json_delimiter_;
+  std::string format_error_;
+  std::unique_ptr<Consumer> consumer_;
+  std::map<TopicPartition, PartitionState> partitions_;
+  size_t stopped_count_ = 0;
+  size_t eof_count_ = 0;
+  std::uint64_t printed_ = 0;
+  bool running_ = true;
+  int exit_code_ = kOkExit;
+};
+
+}  // namespace
+
+int run_consume(const CliOptions& options) {
+  ConsumeSession session(options);
+  return session.run();
 }
 
 }  // namespace kafkit::cli
