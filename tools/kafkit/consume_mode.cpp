@@ -108,8 +108,9 @@ class Leaders {
 
 /// What happens to one assigned partition while consuming.
 struct PartitionState {
-  bool stopped = false;  // -C: at its end with -e, or past e@ms
-  bool at_eof = false;   // -G -e: at its end (until a newer message arrives)
+  bool stopped = false;            // -C: at its end with -e, or past e@ms
+  bool at_eof = false;             // -G -e: at its end (until a newer message arrives)
+  std::int64_t end_reported = -1;  // the end offset last reported "Reached end" at
 };
 
 class ConsumeSession {
@@ -156,6 +157,7 @@ class ConsumeSession {
         }
         handle_record(got.records[i]);
       }
+      if (running_ && !got.records.empty()) check_ends(got.records);
     }
     sink_.flush();
     rewind(unprocessed);
@@ -206,6 +208,8 @@ class ConsumeSession {
       throw std::runtime_error("failed to query metadata for topic " + topics.front() + ": " +
                                got.error().message);
     for (const auto& t : *got) {
+      if (t.error.code == 3)  // UNKNOWN_TOPIC_OR_PARTITION
+        throw std::runtime_error("no such topic in cluster: " + t.name);
       if (!t.error.ok()) throw std::runtime_error("topic " + t.name + " error: " + t.error.message);
       if (t.partitions.empty()) throw std::runtime_error("topic " + t.name + " has no partitions");
       leaders_.add(t);
@@ -228,13 +232,45 @@ class ConsumeSession {
                                  std::to_string(*o_.partition) + " does not exist");
       ids = {*o_.partition};
     }
-    consumer_ = std::make_unique<Consumer>(consumer_config());
+    Config config = consumer_config();
+    if (range_.start && range_.start->kind == StartOffset::Kind::stored && !config.get("group.id"))
+      throw std::runtime_error("-o stored needs a group to read offsets from: -X group.id=<group>");
+    consumer_ = std::make_unique<Consumer>(config);
     std::vector<TopicPartition> parts;
     for (auto id : ids) parts.push_back({topic, id});
     auto assignment = start_offsets(parts, range_.start.value_or(StartOffset{}));
     for (const auto& tp : parts) partitions_[tp];
     if (auto r = consumer_->assign(assignment); !r.ok())
       throw std::runtime_error("failed to start consuming " + topic + ": " + r.error().message);
+    // A partition that starts at its end is reported now, not after the first fetch has
+    // waited fetch.max.wait.ms at the broker for records that are not there.
+    auto high = list_offsets(parts, offsets::end);
+    for (size_t i = 0; i < parts.size(); ++i)
+      if (assignment[i].offset == high[i]) reached_end(parts[i]);
+  }
+
+  /// Each partition's offset for `spec` (offsets::beginning / end or a time), looked up
+  /// with the admin client, which already knows the leaders: the consumer would first
+  /// fetch metadata of its own and wait a retry backoff.
+  std::vector<std::int64_t> list_offsets(const std::vector<TopicPartition>& parts,
+                                         std::int64_t spec) {
+    std::vector<TopicPartitionOffset> query;
+    for (const auto& tp : parts) query.push_back({tp.topic, tp.partition, spec});
+    auto got = admin_.list_offsets(query, metadata_timeout_);
+    if (!got.ok())
+      throw std::runtime_error("failed to query offsets of topic " + parts.front().topic + ": " +
+                               got.error().message);
+    std::vector<std::int64_t> out;
+    for (const auto& tp : parts) {
+      auto it = std::find_if(got->begin(), got->end(), [&](const PartitionOffset& p) {
+        return p.topic == tp.topic && p.partition == tp.partition;
+      });
+      if (it == got->end() || !it->error.ok())
+        throw std::runtime_error("failed to query offsets of " + where(tp.topic, tp.partition) +
+                                 ": " + (it == got->end() ? "no answer" : it->error.message));
+      out.push_back(it->offset);
+    }
+    return out;
   }
 
   /// The first offset to read in each partition.
@@ -244,34 +280,34 @@ class ConsumeSession {
     std::vector<TopicPartitionOffset> out;
     for (const auto& tp : parts) out.push_back({tp.topic, tp.partition, offsets::beginning});
     switch (start.kind) {
-      case K::beginning:
+      case K::beginning: {
+        auto low = list_offsets(parts, offsets::beginning);
+        for (size_t i = 0; i < out.size(); ++i) out[i].offset = low[i];
         break;
-      case K::end:
-        for (auto& p : out) p.offset = offsets::end;
+      }
+      case K::end: {
+        auto high = list_offsets(parts, offsets::end);
+        for (size_t i = 0; i < out.size(); ++i) out[i].offset = high[i];
         break;
+      }
       case K::stored:
         for (auto& p : out) p.offset = offsets::stored;
         break;
       case K::absolute:
         for (auto& p : out) p.offset = start.value;
         break;
-      case K::tail:
-        for (auto& p : out) {
-          auto marks = consumer_->watermark_offsets({p.topic, p.partition}, metadata_timeout_);
-          if (!marks.ok())
-            throw std::runtime_error("failed to query offsets of " + where(p.topic, p.partition) +
-                                     ": " + marks.error().message);
-          p.offset = tail_offset(marks->first, marks->second, start.value);
-        }
+      case K::tail: {
+        auto low = list_offsets(parts, offsets::beginning);
+        auto high = list_offsets(parts, offsets::end);
+        for (size_t i = 0; i < out.size(); ++i)
+          out[i].offset = tail_offset(low[i], high[i], start.value);
         break;
+      }
       case K::time: {
-        for (auto& p : out) p.offset = start.value;
-        auto found = consumer_->offsets_for_times(out, metadata_timeout_);
-        if (!found.ok())
-          throw std::runtime_error("offsets_for_times failed: " + found.error().message);
-        for (auto& p : out)
-          for (const auto& f : *found)
-            if (f.topic == p.topic && f.partition == p.partition) p.offset = f.offset;
+        // No message at or after the time: start at the end, as kcat does.
+        auto found = list_offsets(parts, start.value);
+        for (size_t i = 0; i < out.size(); ++i)
+          out[i].offset = found[i] < 0 ? offsets::end : found[i];
         break;
       }
     }
@@ -357,11 +393,29 @@ class ConsumeSession {
     }
   }
 
+  /// A partition whose last fetch ended at its high watermark is at its end now; the
+  /// consumer's own end-of-partition event only comes with the next (empty) fetch, which
+  /// the broker holds for fetch.max.wait.ms. Saves that wait per partition with -e.
+  void check_ends(const std::vector<ConsumerRecord>& records) {
+    std::vector<TopicPartition> seen;
+    for (const auto& r : records) {
+      if (!seen.empty() && seen.back().partition == r.partition && seen.back().topic == r.topic)
+        continue;
+      TopicPartition tp{std::string(r.topic), r.partition};
+      if (std::find(seen.begin(), seen.end(), tp) == seen.end()) seen.push_back(std::move(tp));
+    }
+    for (const auto& tp : seen)
+      if (consumer_->lag(tp) == 0) reached_end(tp);
+  }
+
   void reached_end(const TopicPartition& tp) {
+    auto it = partitions_.find(tp);
+    if (it == partitions_.end() || it->second.stopped) return;
     auto pos = consumer_->position(tp);
     std::int64_t offset = pos.ok() ? *pos : -1;
-    auto it = partitions_.find(tp);
-    if (it == partitions_.end()) return;
+    // Reported once per end offset, whether check_ends or the consumer's event saw it.
+    if (offset == it->second.end_reported) return;
+    it->second.end_reported = offset;
     if (o_.exit_at_end) {
       if (!group_mode_) {
         stop_partition(it->second);
