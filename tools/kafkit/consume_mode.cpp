@@ -347,9 +347,17 @@ class ConsumeSession {
     for (const auto& tp : parts) partitions_[tp] = {};
     // kcat -G -o applies the start offset to every partition it is given.
     if (!range_.start || range_.start->kind == StartOffset::Kind::stored) return;
-    for (const auto& p : start_offsets(parts, *range_.start)) {
-      auto r = consumer_->seek({p.topic, p.partition}, p.offset);
-      if (!r.ok()) error_line("seek of " + where(p.topic, p.partition) + ": " + r.error().message);
+    try {
+      for (const auto& p : start_offsets(parts, *range_.start)) {
+        auto r = consumer_->seek({p.topic, p.partition}, p.offset);
+        if (!r.ok())
+          error_line("seek of " + where(p.topic, p.partition) + ": " + r.error().message);
+      }
+    } catch (const std::exception& e) {
+      // Runs inside poll(): end the loop instead of throwing through the consumer.
+      std::fprintf(stderr, "%% ERROR: %s: terminating\n", e.what());
+      exit_code_ = kFailExit;
+      running_ = false;
     }
   }
 

@@ -94,6 +94,21 @@ same --sorted -C -t c1 -e -J
 same -C -t c1 -p 0 -e -J -D '\r\n'
 same -C -t c1 -p 2 -e -J -f 'X%s'
 
+# kafkit's encodings of binary bytes: %{hex}s / %{base64}k and -J --encoding.
+want=$(k -C -t c1 -p 0 -o 3 -c 1 -q -f '%s' | od -An -tx1 | tr -d ' \n')
+got=$(kf -C -t c1 -p 0 -o 3 -c 1 -q -f '%{hex}s')
+[ "$got" = "$want" ] || fail "%{hex}s: $got, kcat's bytes: $want"
+[ "$(kf -C -t c1 -p 0 -o 3 -c 1 -q -f '%{base64}k|%{hex}h')" = "azQ=|h1=61,h2=" ] ||
+  fail "%{base64}k|%{hex}h: $(kf -C -t c1 -p 0 -o 3 -c 1 -q -f '%{base64}k|%{hex}h')"
+json=$(kf -C -t c1 -p 0 -o 3 -c 1 -q -J --encoding base64)
+case "$json" in
+  *'"headers":["h1","YQ==","h2",""],"key":"azQ=","payload":"'*'","encoding":"base64"}') ;;
+  *) fail "-J --encoding base64: $json" ;;
+esac
+payload=$(echo "$json" | sed 's/.*"payload":"\([^"]*\)".*/\1/' | base64 -d | od -An -tx1 | tr -d ' \n')
+[ "$payload" = "$want" ] || fail "-J base64 payload decodes to $payload, not $want"
+echo "ok: %{hex}, %{base64}, -J --encoding"
+
 # -o, -c, -p, -u.
 same -C -t c3 -p 0 -o 1990 -e
 same -C -t c3 -p 0 -o -5 -e
