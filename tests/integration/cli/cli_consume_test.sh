@@ -72,6 +72,7 @@ seq 1 5 | k -P -t c4 -p 0
 sleep 0.05
 seq 6 10 | k -P -t c4 -p 0
 ts=$(k -C -t c4 -p 0 -o 5 -c 1 -q -f '%T')
+printf 'hv\n' | k -P -t c5 -p 0 -H nullh -H e= -H h=v
 
 # Default output, -K, -D, -Z, -O (kcat 1.7.1's consumer ignores -O).
 same --sorted -C -t c1 -e
@@ -93,6 +94,8 @@ same -C -t c1 -p 0 -e -f '%h\n'
 same --sorted -C -t c1 -e -J
 same -C -t c1 -p 0 -e -J -D '\r\n'
 same -C -t c1 -p 2 -e -J -f 'X%s'
+same -C -t c5 -p 0 -e -J
+same -C -t c5 -p 0 -e -f '%h|%s\n'
 
 # kafkit's encodings of binary bytes: %{hex}s / %{base64}k and -J --encoding.
 want=$(k -C -t c1 -p 0 -o 3 -c 1 -q -f '%s' | od -An -tx1 | tr -d ' \n')
