@@ -139,6 +139,14 @@ class ConsumeSession {
     formatter_ = std::make_unique<MessageFormatter>(std::move(tokens), std::move(fo));
   }
 
+  ~ConsumeSession() {
+    // When run() did not get to close it (an error): close while every member the
+    // rebalance callbacks touch is still alive.
+    if (consumer_) (void)consumer_->close(milliseconds(2000));
+  }
+  ConsumeSession(const ConsumeSession&) = delete;
+  ConsumeSession& operator=(const ConsumeSession&) = delete;
+
   int run() {
     SignalScope signals;
     if (group_mode_)
@@ -516,13 +524,14 @@ class ConsumeSession {
   std::unique_ptr<MessageFormatter> formatter_;
   std::string json_delimiter_;
   std::string format_error_;
-  std::unique_ptr<Consumer> consumer_;
   std::map<TopicPartition, PartitionState> partitions_;
   size_t stopped_count_ = 0;
   size_t eof_count_ = 0;
   std::uint64_t printed_ = 0;
   bool running_ = true;
   int exit_code_ = kOkExit;
+  // Last, so it goes first: its callbacks use the members above.
+  std::unique_ptr<Consumer> consumer_;
 };
 
 }  // namespace
