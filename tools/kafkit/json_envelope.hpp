@@ -14,11 +14,9 @@
 
 #include "cli_options.hpp"
 #include "kafkit/consumer.hpp"
+#include "kcat_text.hpp"  // append_json_string
 
 namespace kafkit::cli {
-
-/// Appends `text` as a JSON string (quotes included), escaped as kcat's yajl does.
-void append_json_string(std::string& out, std::string_view text);
 
 /// Appends the envelope of `record` (no delimiter). `broker`: the id of the partition's
 /// leader, which kcat reports as the broker the message came from.
