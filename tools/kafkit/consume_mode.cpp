@@ -338,19 +338,33 @@ class ConsumeSession {
     if (!named.empty()) describe(named);
     ConsumerCallbacks callbacks;
     callbacks.on_assigned = [this](const std::vector<TopicPartition>& parts) { assigned(parts); };
-    callbacks.on_revoked = [this](const std::vector<TopicPartition>& parts) { revoked(parts); };
-    callbacks.on_lost = [this](const std::vector<TopicPartition>& parts) { revoked(parts); };
-    consumer_ = std::make_unique<Consumer>(consumer_config(), std::move(callbacks));
+    callbacks.on_revoked = [this](const std::vector<TopicPartition>& parts) {
+      revoked(parts, false);
+    };
+    callbacks.on_lost = [this](const std::vector<TopicPartition>& parts) { revoked(parts, true); };
+    Config config = consumer_config();
+    // The COOPERATIVE protocol is used when every assignor is cooperative (KIP-429).
+    auto strategy = config.get("partition.assignment.strategy");
+    cooperative_ = strategy && *strategy == "cooperative-sticky";
+    consumer_ = std::make_unique<Consumer>(config, std::move(callbacks));
     if (auto r = consumer_->subscribe(o_.operands); !r.ok())
       throw std::runtime_error("failed to subscribe to " + std::to_string(o_.operands.size()) +
                                " topics: " + r.error().message);
     info("Waiting for group rebalance\n");
   }
 
-  void print_rebalance(const char* what, const std::vector<TopicPartition>& parts) {
+  /// kcat's rebalance line: "assigned" / "revoked" for eager assignors; for
+  /// cooperative-sticky its "incremental assignment / revoke" form.
+  void print_rebalance(bool assign, bool lost, const std::vector<TopicPartition>& parts) {
     if (o_.verbosity < 1) return;
-    std::string line = "% Group " + o_.group + " rebalanced (memberid " + consumer_->member_id() +
-                       "): " + what + ": ";
+    std::string line = "% Group " + o_.group + " rebalanced";
+    if (cooperative_)
+      line += std::string(": incremental ") + (assign ? "assignment" : "revoke") + " of " +
+              std::to_string(parts.size()) + " partition(s) (memberid " + consumer_->member_id() +
+              (lost ? ", assignment lost" : "") + ", COOPERATIVE rebalance protocol): ";
+    else
+      line +=
+          " (memberid " + consumer_->member_id() + "): " + (assign ? "assigned" : "revoked") + ": ";
     for (size_t i = 0; i < parts.size(); ++i)
       line += (i ? ", " : "") + where(parts[i].topic, parts[i].partition);
     line += '\n';
@@ -358,7 +372,7 @@ class ConsumeSession {
   }
 
   void assigned(const std::vector<TopicPartition>& parts) {
-    print_rebalance("assigned", parts);
+    print_rebalance(true, false, parts);
     for (const auto& tp : parts) partitions_[tp] = {};
     // kcat -G -o applies the start offset to every partition it is given.
     if (!range_.start || range_.start->kind == StartOffset::Kind::stored) return;
@@ -376,8 +390,8 @@ class ConsumeSession {
     }
   }
 
-  void revoked(const std::vector<TopicPartition>& parts) {
-    print_rebalance("revoked", parts);
+  void revoked(const std::vector<TopicPartition>& parts, bool lost) {
+    print_rebalance(false, lost, parts);
     for (const auto& tp : parts) {
       auto it = partitions_.find(tp);
       if (it == partitions_.end()) continue;
@@ -537,6 +551,7 @@ class ConsumeSession {
   std::uint64_t printed_ = 0;
   bool running_ = true;
   int exit_code_ = kOkExit;
+  bool cooperative_ = false;
   // Last, so it goes first: its callbacks use the members above.
   std::unique_ptr<Consumer> consumer_;
 };

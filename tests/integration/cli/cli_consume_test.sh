@@ -156,6 +156,22 @@ grep -q "^% Group fresh-kafkit rebalanced (memberid .*): assigned: c1 \[0\], c1 
   "$work/got.err" || fail "-G assignment line: $(cat "$work/got.err")"
 echo "ok: -G prints what kcat -G prints"
 
+# kcat's rebalance and end lines on stderr (member ids and partition order aside), eager
+# and cooperative.
+for strategy in range cooperative-sticky; do
+  k -G "lines-k-$strategy" -X partition.assignment.strategy=$strategy -o beginning -e c1 \
+    2>"$work/want.err" >/dev/null
+  kf -G "lines-f-$strategy" -X partition.assignment.strategy=$strategy -o beginning -e c1 \
+    2>"$work/got.err" >/dev/null
+  for f in want got; do
+    grep '^% ' "$work/$f.err" | sed 's/memberid [^,)]*/memberid M/; s/lines-[kf]-/lines-/; s/: exiting$//' |
+      LC_ALL=C sort >"$work/$f.lines"
+  done
+  cmp -s "$work/want.lines" "$work/got.lines" ||
+    fail "-G $strategy stderr lines: $(diff "$work/want.lines" "$work/got.lines")"
+done
+echo "ok: -G stderr lines as kcat's (range, cooperative-sticky)"
+
 # -G commits: a second run resumes where the first stopped (also mid-batch with -c), and
 # kcat continues from kafkit's commits.
 kf -G resume -X auto.offset.reset=earliest -e c3 -c 10 -q -f '%o\n' >"$work/run1"
