@@ -240,7 +240,7 @@ class ConsumeSession {
     std::vector<std::int32_t> ids;
     for (const auto& p : topics.front().partitions) ids.push_back(p.partition);
     std::sort(ids.begin(), ids.end());
-    if (o_.partition) {
+    if (o_.partition && *o_.partition >= 0) {  // kcat: -p -1 is every partition
       if (std::find(ids.begin(), ids.end(), *o_.partition) == ids.end())
         throw std::runtime_error("topic " + topic + " (with partitions 0.." +
                                  std::to_string(ids.size() - 1) + "): partition " +
@@ -261,7 +261,8 @@ class ConsumeSession {
     // waited fetch.max.wait.ms at the broker for records that are not there.
     auto high = list_offsets(parts, offsets::end);
     for (size_t i = 0; i < parts.size(); ++i)
-      if (assignment[i].offset == high[i]) reached_end(parts[i]);
+      if (assignment[i].offset == high[i] || assignment[i].offset == offsets::end)
+        reached_end(parts[i]);
   }
 
   /// Each partition's offset for `spec` (offsets::beginning / end or a time), looked up
