@@ -1,7 +1,5 @@
 #include "kcat_text.hpp"
 
-#include <cstdio>
-
 #include "protocol/messages/error_codes.hpp"
 
 namespace kafkit::cli {
@@ -59,9 +57,15 @@ std::string kcat_error_text(int code) {
 }
 
 void append_json_string(std::string& out, std::string_view text) {
+  // Runs of bytes that need no escape are appended at once (-J of many messages).
+  static constexpr char kHex[] = "0123456789ABCDEF";  // yajl writes \u001B, not \u001b
   out += '"';
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch);
+  size_t plain = 0;  // start of the run of bytes that need no escape
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -85,15 +89,12 @@ void append_json_string(std::string& out, std::string_view text) {
         out += "\\t";
         break;
       default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04X", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
     }
   }
+  out.append(text.data() + plain, text.size() - plain);
   out += '"';
 }
 
