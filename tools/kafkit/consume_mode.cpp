@@ -205,13 +205,6 @@ class ConsumeSession {
       config.set("group.id", o_.group);
     else if (!config.get("enable.auto.commit"))
       config.set("enable.auto.commit", "false");  // kcat -C never commits unless told to
-    // With -e kafkit leaves at the end and sees the end from the high watermark
-    // (check_ends), so nothing is gained by letting the broker hold a fetch. And the
-    // fetcher keeps one fetch in flight per broker: a fetch for only the partitions that
-    // are at their end (the others' queues full) is held fetch.max.wait.ms while the rest
-    // wait behind it — 500 ms a time, about 1 s of a 1M-message -C -e over 3 partitions.
-    if (o_.exit_at_end && !config.get("fetch.max.wait.ms") && !config.get("fetch.wait.max.ms"))
-      config.set("fetch.max.wait.ms", "10");
     return config;
   }
 
