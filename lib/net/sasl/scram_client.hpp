@@ -33,6 +33,8 @@ class ScramClient final : public ClientMechanism {
   ~ScramClient() override;
   ScramClient(const ScramClient&) = delete;
   ScramClient& operator=(const ScramClient&) = delete;
+  ScramClient(ScramClient&&) = default;
+  ScramClient& operator=(ScramClient&&) = default;
 
   std::string_view mechanism() const override { return scram_mechanism_name(hash_); }
   Result<std::string> initial_response() override;

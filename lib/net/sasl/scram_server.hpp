@@ -30,6 +30,8 @@ class ScramServer final : public ServerMechanism {
   ScramServer(ScramHash hash, ScramCredentialLookup lookup, ScramServerOptions options = {});
   ScramServer(const ScramServer&) = delete;
   ScramServer& operator=(const ScramServer&) = delete;
+  ScramServer(ScramServer&&) = default;
+  ScramServer& operator=(ScramServer&&) = default;
 
   std::string_view mechanism() const override { return scram_mechanism_name(hash_); }
   Result<std::string> next(std::string_view client_message) override;
