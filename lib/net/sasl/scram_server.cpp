@@ -15,6 +15,25 @@ Error invalid_credentials(ScramHash hash) {
                    std::string(scram_mechanism_name(hash))};
 }
 
+// RFC 5802 §5.1: a server should not reveal whether a user exists. For an unknown user the
+// exchange continues with a made-up credential and fails only at the proof, like a wrong
+// password. Its salt is an HMAC of the name under a per-process random key, so repeated
+// attempts for one name see one stable salt, as they would for a real user.
+Result<ScramCredential> simulated_credential(ScramHash hash, std::string_view username) {
+  static const Result<Bytes> key = random_bytes(32);
+  if (!key) return key.error();
+  auto salt = scram_hmac(hash, *key, as_bytes(username));
+  if (!salt) return salt.error();
+  auto unguessable = random_bytes(scram_digest_size(hash));
+  if (!unguessable) return unguessable.error();
+  ScramCredential out;
+  out.salt.assign(salt->data(), salt->data() + 32);
+  out.iterations = kScramMinIterations;
+  out.stored_key = SecretBytes(*unguessable);
+  out.server_key = SecretBytes(*unguessable);
+  return out;
+}
+
 }  // namespace
 
 ScramServer::ScramServer(ScramHash hash, ScramCredentialLookup lookup, ScramServerOptions options)
@@ -66,8 +85,11 @@ Result<std::string> ScramServer::on_client_first(std::string_view message) {
   }
   credential_ = lookup_ ? lookup_(first->username) : std::nullopt;
   if (!credential_ || credential_->stored_key.size() != scram_digest_size(hash_) ||
-      credential_->server_key.size() != scram_digest_size(hash_)) {
-    return invalid_credentials(hash_);
+      credential_->server_key.size() != scram_digest_size(hash_) || credential_->salt.empty()) {
+    auto simulated = simulated_credential(hash_, first->username);
+    if (!simulated) return simulated.error();
+    credential_ = std::move(*simulated);
+    unknown_user_ = true;
   }
   std::string server_part = options_.server_nonce;
   if (server_part.empty()) {
@@ -105,7 +127,7 @@ Result<std::string> ScramServer::on_client_final(std::string_view message) {
   SecretBytes client_key = xor_bytes(final_message->proof, client_signature->view());
   auto stored_key = scram_hash(hash_, client_key.view());
   if (!stored_key) return stored_key.error();
-  if (!constant_time_equal(stored_key->view(), credential_->stored_key.view())) {
+  if (!constant_time_equal(stored_key->view(), credential_->stored_key.view()) || unknown_user_) {
     return invalid_credentials(hash_);
   }
   auto server_signature = scram_hmac(hash_, credential_->server_key.view(), as_bytes(auth_message));

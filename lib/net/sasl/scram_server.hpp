@@ -3,9 +3,10 @@
 //   next(client-first) -> server-first  (looks up the user's stored credential)
 //   next(client-final) -> server-final  (checks channel binding, nonce and proof; done)
 // Kafka rules kept: the gs2 flag must be 'n'; an authzid must equal the username; the
-// client-final nonce must be exactly the combined nonce. Unknown users and wrong passwords
-// give the same error so a client cannot probe for user names. Delegation tokens
-// ("tokenauth=true") are refused: kafkit-broker has none.
+// client-final nonce must be exactly the combined nonce. An unknown user is answered with a
+// simulated server-first and fails at the proof with the same error as a wrong password, so a
+// client cannot probe for user names (RFC 5802 §5.1; Kafka itself fails at once).
+// Delegation tokens ("tokenauth=true") are refused: kafkit-broker has none.
 #include <functional>
 #include <optional>
 #include <string>
@@ -54,6 +55,7 @@ class ScramServer final : public ServerMechanism {
   std::string client_first_bare_;
   std::string server_first_;
   std::string principal_;
+  bool unknown_user_ = false;
   State state_ = State::initial;
 };
 

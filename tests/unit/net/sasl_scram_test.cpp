@@ -134,6 +134,32 @@ TEST_CASE("unknown user gets the same error as a wrong password") {
   CHECK(contains(outcome.error().message, "invalid credentials with SASL mechanism SCRAM-SHA-256"));
 }
 
+TEST_CASE("unknown user: a simulated server-first with a stable salt, failure at the proof") {
+  auto server_first_for = [](std::string_view client_first) {
+    ScramServer server = rfc_server();
+    auto r = server.next(client_first);
+    REQUIRE(r.ok());
+    auto parsed = parse_server_first(*r);
+    REQUIRE(parsed.ok());
+    return std::move(*parsed);
+  };
+  ServerFirstMessage a = server_first_for("n,,n=nobody,r=abc");
+  ServerFirstMessage b = server_first_for("n,,n=nobody,r=xyz");
+  ServerFirstMessage other = server_first_for("n,,n=somebody,r=abc");
+  CHECK(a.iterations == 4096);
+  CHECK(a.salt.size() == 32);
+  CHECK(a.salt == b.salt);
+  CHECK(a.salt != other.salt);
+  CHECK(a.nonce.starts_with("abc"));
+  // Even the right password of an existing user does not help under a missing name.
+  ScramClient client(ScramHash::sha256, "nobody", "pencil");
+  ScramServer server = rfc_server();
+  auto outcome = run_exchange(client, server);
+  REQUIRE_FALSE(outcome.ok());
+  CHECK_FALSE(server.done());
+  CHECK(server.principal().empty());
+}
+
 TEST_CASE("client random nonces are 32 printable characters and differ") {
   ScramClient a(ScramHash::sha256, "u", "p");
   ScramClient b(ScramHash::sha256, "u", "p");
