@@ -12,7 +12,8 @@
 //
 // With SaslHandshake v0 the same tokens travel as raw size-prefixed frames instead.
 // A broker drives a ServerMechanism with each client token and answers with the returned
-// token; an error means "answer SASL_AUTHENTICATION_FAILED with this message and close".
+// token; an error means "answer SASL_AUTHENTICATION_FAILED (58) and close", with the
+// ErrorMessage from client_facing_message() (net/sasl/sasl_errors.hpp).
 //
 // Thread-safety: none; a mechanism belongs to one connection on the loop thread.
 #include <chrono>

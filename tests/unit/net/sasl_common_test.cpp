@@ -136,3 +136,16 @@ TEST_CASE("server factory serves only the enabled mechanisms") {
   REQUIRE_FALSE(nothing.ok());
   CHECK(contains(nothing.error().message, "none"));
 }
+
+TEST_CASE("client_facing_message keeps authentication failures and hides parser details") {
+  kafkit::Error refused{errc::authentication_failed,
+                        "Authentication failed: Invalid username or password"};
+  CHECK(client_facing_message(refused, "PLAIN") == refused.message);
+  kafkit::Error parse{errc::malformed, "SCRAM: malformed client-first message: ..."};
+  CHECK(client_facing_message(parse, "SCRAM-SHA-256") ==
+        "Authentication failed during authentication due to invalid credentials with SASL "
+        "mechanism SCRAM-SHA-256");
+  CHECK(client_facing_message(parse, "PLAIN", true) ==
+        "Authentication failed during re-authentication due to invalid credentials with SASL "
+        "mechanism PLAIN");
+}
