@@ -52,10 +52,19 @@ Error bad(std::string_view key, std::string_view value, std::string_view expecte
 
 Result<ListenerSpec> parse_listener(std::string_view text) {
   std::string_view rest = text;
+  auto protocol = SecurityProtocol::plaintext;
   if (auto scheme = rest.find("://"); scheme != std::string_view::npos) {
-    if (rest.substr(0, scheme) != "PLAINTEXT")
+    auto named = parse_security_protocol(rest.substr(0, scheme));
+    if (!named)
+      return Error{errc::invalid_argument,
+                   "listener \"" + std::string(text) +
+                       "\": the scheme must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"};
+    // Each protocol is refused here until the server side serves it.
+    if (*named != SecurityProtocol::plaintext)
       return Error{errc::invalid_argument, "listener \"" + std::string(text) +
-                                               "\": only PLAINTEXT listeners are supported so far"};
+                                               "\": " + security_protocol_name(*named) +
+                                               " listeners are not supported yet"};
+    protocol = *named;
     rest = rest.substr(scheme + 3);
   }
   size_t colon = rest.rfind(':');
@@ -70,6 +79,7 @@ Result<ListenerSpec> parse_listener(std::string_view text) {
     spec.host = spec.host.substr(1, spec.host.size() - 2);
   if (spec.host.empty()) spec.host = "0.0.0.0";
   spec.port = static_cast<uint16_t>(*port);
+  spec.protocol = protocol;
   return spec;
 }
 

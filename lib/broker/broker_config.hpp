@@ -10,12 +10,15 @@
 #include "common/properties.hpp"
 #include "common/property_values.hpp"
 #include "common/result.hpp"
+#include "common/security_protocol.hpp"
 
 namespace kafkit::broker {
 
 struct ListenerSpec {
   std::string host = "127.0.0.1";
   uint16_t port = 9092;  // 0 = let the kernel choose (tests)
+  /// From the listener's scheme (PLAINTEXT:// when none is given).
+  SecurityProtocol protocol = SecurityProtocol::plaintext;
 };
 
 struct BrokerConfig {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/security_protocol.hpp"
 #include "net/broker_connection.hpp"
 
 namespace kafkit::client {
@@ -25,6 +26,8 @@ struct ClusterConfig {
   std::chrono::milliseconds metadata_retry_backoff{100};
   /// allow.auto.create.topics: whether Metadata may create a topic it asks for.
   bool allow_auto_create_topics = true;
+  /// security.protocol: TLS and/or SASL on every connection.
+  SecurityProtocol security_protocol = SecurityProtocol::plaintext;
 };
 
 /// Parses "host:port,host:port" (IPv6 as [::1]:9092); a missing port is 9092.

@@ -15,6 +15,17 @@ Result<void> set_ms(std::chrono::milliseconds& field, std::string_view key, std:
   return {};
 }
 
+Result<void> set_security_protocol(ClusterConfig& c, std::string_view key, std::string_view value) {
+  auto p = parse_security_protocol(value);
+  if (!p) return bad_property_value(key, value, "plaintext, ssl, sasl_plaintext or sasl_ssl");
+  // Each protocol is refused here until the client side speaks it.
+  if (*p != SecurityProtocol::plaintext)
+    return Error{errc::invalid_argument, std::string(key) + "=" + std::string(value) +
+                                             ": not supported yet (plaintext only)"};
+  c.security_protocol = *p;
+  return {};
+}
+
 #define KAFKIT_SETTER(body)                                                  \
   []([[maybe_unused]] ClusterConfig& c, [[maybe_unused]] std::string_view k, \
      [[maybe_unused]] std::string_view v) -> Result<void> { body; }
@@ -46,9 +57,9 @@ const std::array kProperties{
                           static_cast<std::size_t>(*n);
                       return {})},
     ClusterProperty{
-        {"security.protocol", "plaintext", "plaintext (ssl and sasl are not supported yet)"},
-        KAFKIT_SETTER(auto p = parse_choice_property(k, v, {"plaintext"}); if (!p) return p.error();
-                      return {})},
+        {"security.protocol", "plaintext",
+         "plaintext, ssl, sasl_plaintext or sasl_ssl (only plaintext is supported yet)"},
+        set_security_protocol},
 };
 
 #undef KAFKIT_SETTER
