@@ -38,6 +38,7 @@ RecordAccumulator::TopicState* RecordAccumulator::find_topic(std::string_view to
 void RecordAccumulator::seal(TopicState& t, std::string_view topic, std::int32_t partition) {
   PartitionSlot& slot = t.partitions[static_cast<size_t>(partition)];
   if (!slot.open) return;
+  slot.last_batch_bytes = slot.open->builder.size_in_bytes();
   slot.sealed.push_back(std::move(slot.open));
   --open_count_;
   // KIP-480: the sticky partitioner moves on once its batch is closed.
@@ -55,12 +56,14 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const ProducerRecord& 
     return result;
   };
   // Headers convert to the record layer's view type without allocating for the usual few.
-  std::array<protocol::RecordHeader, 8> small;
+  // (Built only when there are headers: zeroing the array for every record was a visible
+  // part of a tight send loop.)
+  std::optional<std::array<protocol::RecordHeader, 8>> small;
   std::vector<protocol::RecordHeader> large;
   std::span<const protocol::RecordHeader> headers;
   if (!record.headers.empty()) {
-    protocol::RecordHeader* dst = small.data();
-    if (record.headers.size() > small.size()) {
+    protocol::RecordHeader* dst = small.emplace().data();
+    if (record.headers.size() > small->size()) {
       large.resize(record.headers.size());
       dst = large.data();
     }
@@ -125,8 +128,11 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const ProducerRecord& 
     slot.open =
         std::make_unique<ProducerBatch>(std::string(topic_name), partition, config_.batch_options);
     slot.open->created = now;
-    slot.open->builder.reserve(std::min<size_t>(config_.batch_size, 16384) +
-                               protocol::batch_layout::header_size);
+    // As large as this partition's last batch (a busy partition fills big batches: growing
+    // each from 16 KiB cost copies), never more than batch.size.
+    slot.open->builder.reserve(
+        std::min<size_t>(config_.batch_size, std::max<size_t>(16384, slot.last_batch_bytes)) +
+        protocol::batch_layout::header_size);
     ++open_count_;
     result.wake = true;
   }
