@@ -105,7 +105,7 @@ std::string explain_refusal(const CliOptions& o, const Error& error, std::string
       std::ostringstream ignored;
       Admin admin(client_config(o, Role::admin, ignored));
       auto cluster = admin.describe_cluster(
-          std::chrono::milliseconds(std::min<std::int64_t>(o.metadata_timeout_ms, 2000)));
+          std::chrono::milliseconds(std::min<std::int64_t>(o.metadata_timeout_ms, 1000)));
       if (!cluster)
         return "cannot reach the cluster at " + bootstrap + " within " + seconds +
                " s: " + cluster.error().message;
