@@ -74,9 +74,8 @@ TEST_CASE("json input: JSON escapes decode to the bytes they stand for") {
 }
 
 TEST_CASE("json input: base64 and hex encodings decode key, payload and header values") {
-  auto m = parse_ok(
-      R"({"key":"AAH/","payload":"aGVsbG8=","headers":["name","AA==","n",null],)"
-      R"("encoding":"base64"})");
+  auto m = parse_ok(R"({"key":"AAH/","payload":"aGVsbG8=","headers":["name","AA==","n",null],)"
+                    R"("encoding":"base64"})");
   CHECK(m.key == std::optional<std::string>(std::string("\x00\x01\xff", 3)));
   CHECK(m.payload == std::optional<std::string>("hello"));
   // Header names are text: only values are encoded.
