@@ -7,10 +7,11 @@ namespace kafkit::cli {
 void DeliveryTracker::on_report(const DeliveryReport& report) {
   if (report.ok()) {
     ++delivered_;
+    if (progress_ != nullptr) progress_->add(bytes_of(report.opaque));
     return;
   }
   ++failed_;
-  auto number = static_cast<unsigned long long>(reinterpret_cast<std::uintptr_t>(report.opaque));
+  auto number = static_cast<unsigned long long>(number_of(report.opaque));
   std::string topic(report.topic);
   // kcat prints "Delivery failed for message: <error>"; naming which message and where
   // lets a user find it in the input.

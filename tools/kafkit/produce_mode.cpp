@@ -73,6 +73,11 @@ class SignalScope {
   struct sigaction old_pipe_ {};
 };
 
+/// The bytes a delivered message adds to the progress count: key + value.
+std::uint64_t size_of(const ProducerRecord& r) {
+  return (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
+}
+
 bool stop_requested() {
   return g_signals.load(std::memory_order_relaxed) > 0;
 }
@@ -123,16 +128,13 @@ std::string explain_refusal(const CliOptions& o, const Error& error, std::string
 /// remembers the first refusal (which ends the run).
 class Sender {
  public:
-  Sender(const CliOptions& options, Producer& producer, Progress& progress)
-      : options_(options), producer_(producer), progress_(progress) {}
+  Sender(const CliOptions& options, Producer& producer) : options_(options), producer_(producer) {}
 
   /// Sends every record; false when one was refused (reported on stderr then).
   bool send(std::span<const ProducerRecord> records) {
     std::size_t done = 0;
     while (done < records.size()) {
       BatchSendResult r = producer_.send_batch(records.subspan(done));
-      for (std::size_t i = done; i < done + r.accepted; ++i)
-        progress_.add(records[i].value.value_or("").size() + records[i].key.value_or("").size());
       done += r.accepted;
       sent_ += r.accepted;
       if (!r.error) break;
@@ -141,7 +143,7 @@ class Sender {
       if (r.error->code == errc::queue_full && !stop_requested()) continue;
       if (r.error->code == errc::queue_full) return false;  // interrupted: not a refusal
       const ProducerRecord& bad = records[done];
-      auto number = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(bad.opaque));
+      auto number = DeliveryTracker::number_of(bad.opaque);
       std::fprintf(stderr, "kafkit: %s\n",
                    explain_refusal(options_, *r.error, bad.topic, number).c_str());
       refused_ = true;
@@ -157,7 +159,6 @@ class Sender {
  private:
   const CliOptions& options_;
   Producer& producer_;
-  Progress& progress_;
   std::uint64_t sent_ = 0;
   bool refused_ = false;
 };
@@ -260,7 +261,7 @@ void produce_delimited(RunState& s, int fd) {
         if (s.input_failed) break;
       }
       r.headers = s.headers;
-      r.opaque = DeliveryTracker::tag(++s.number);
+      r.opaque = DeliveryTracker::tag(++s.number, size_of(r));
       records.push_back(r);
       echoed.push_back(m);
     }
@@ -330,7 +331,7 @@ void produce_json(RunState& s, int fd) {
       r.headers = std::span<const Header>(headers).subspan(next_header, count);
       next_header += count;
       r.timestamp = m.timestamp;
-      r.opaque = DeliveryTracker::tag(++s.number);
+      r.opaque = DeliveryTracker::tag(++s.number, size_of(r));
       records.push_back(r);
     }
     std::uint64_t before = s.sender.sent();
@@ -373,7 +374,7 @@ void produce_files(RunState& s) {
     r.value = content;
     if (o.fixed_key) r.key = *o.fixed_key;
     r.headers = s.headers;
-    r.opaque = DeliveryTracker::tag(++s.number);
+    r.opaque = DeliveryTracker::tag(++s.number, size_of(r));
     if (!s.sender.send(std::span<const ProducerRecord>(&r, 1))) break;
   }
 }
@@ -426,13 +427,14 @@ int run_produce(const CliOptions& options) {
   } close_fd{fd};
 
   SignalScope signals;
-  DeliveryTracker tracker(stderr);
+  // "produced" counts messages the cluster acknowledged, as their reports arrive.
+  Progress progress("produced", options.progress && Progress::stderr_is_tty(),
+                    options.verbosity > 0, std::cerr);
+  DeliveryTracker tracker(stderr, &progress);
   ProducerCallbacks callbacks;
   callbacks.on_delivery = [&tracker](const DeliveryReport& r) { tracker.on_report(r); };
   Producer producer(producer_config(options), std::move(callbacks));
-  Progress progress("produced", options.progress && Progress::stderr_is_tty(),
-                    options.verbosity > 0, std::cerr);
-  Sender sender(options, producer, progress);
+  Sender sender(options, producer);
   Tee tee(options);
 
   RunState state{options, sender, tee, {}, std::nullopt};

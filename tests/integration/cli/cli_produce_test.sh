@@ -18,7 +18,9 @@ cleanup() {
 trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
-start_broker --set num.partitions=3
+# message.max.bytes well below the clients' 1,000,000: a larger message is accepted by the
+# producer and refused by the broker, a real delivery failure.
+start_broker --set num.partitions=3 --set message.max.bytes=100000
 
 # kf ARGS...: kafkit against the broker (-q: no summary line), never waiting over a minute.
 kf() { timeout 60 "$kafkit_exe" -q -b "$bootstrap" "$@"; }
@@ -138,6 +140,13 @@ k -C -t binary -e -q -J -o 2 | grep -q '"ts":1700000000123,.*"key":null,"payload
   fail "hex key"
 echo "ok: binary keys, values and headers via base64/hex envelopes"
 
+# --encoding on plain input: each key and value is decoded.
+printf 'AAE=:aGk=\n:/w==\n' | kf -P -t binary-lines -p 0 -K: --encoding base64 ||
+  fail "--encoding base64 input"
+[ "$(k -C -t binary-lines -e -q -f '%k|%s;' | od -An -tx1 | tr -d ' \n')" = \
+  "$(printf '\x00\x01|hi;|\xff;' | od -An -tx1 | tr -d ' \n')" ] || fail "--encoding input bytes"
+echo "ok: --encoding base64 on delimited input"
+
 # ---- errors: a non-zero exit and one clear line on stderr ----
 # expect_error CODE PATTERN INPUT ARGS...: kafkit exits CODE, stderr is one line matching
 # PATTERN.
@@ -164,6 +173,8 @@ expect_error 1 'line 4: not JSON' "$work/bad.json" -b "$bootstrap" -P -J -t json
 expect_error 1 'line 1: "partition" must be an integer' <(echo '{"partition":"x"}') \
   -b "$bootstrap" -P -J -t json-bad
 expect_error 1 'no "topic" field and no -t topic' <(echo '{"payload":"x"}') -b "$bootstrap" -P -J
+expect_error 1 'message 2: the value is not valid hex' <(printf '00\nzz\n') -b "$bootstrap" -P \
+  -t hex-bad --encoding hex
 echo "ok: malformed -J lines"
 
 # A missing file among good ones: reported, the others still sent, exit 1.
@@ -171,6 +182,43 @@ expect_error 1 "cannot open $work/missing" /dev/null -b "$bootstrap" -P -t files
   "$work/f1" "$work/missing" "$work/f3"
 [ "$(k -C -t files-partial -e -q -f '%o ' )" = "0 1 " ] || fail "files after a missing one"
 echo "ok: missing file"
+
+# A message the broker refuses: its own line, the count, exit 1 (kcat also exits 1).
+head -c 200000 /dev/zero | tr '\0' x >"$work/huge"
+code=0
+k -P -t too-big-kcat -p 0 <"$work/huge" 2>/dev/null || code=$?
+[ "$code" = 1 ] || fail "kcat's exit for a refused message: $code"
+code=0
+timeout 60 "$kafkit_exe" -q -b "$bootstrap" -P -t too-big -p 0 <"$work/huge" 2>"$work/err" ||
+  code=$?
+[ "$code" = 1 ] || fail "refused message: exit $code"
+grep -q '^kafkit: message 1 not delivered to too-big \[0\]: .*MESSAGE_TOO_LARGE' "$work/err" ||
+  fail "refused message: $(cat "$work/err")"
+grep -q '^kafkit: 1 of 1 messages were not delivered$' "$work/err" ||
+  fail "refused message summary: $(cat "$work/err")"
+[ "$(wc -l <"$work/err")" = 2 ] || fail "refused message: $(cat "$work/err")"
+echo "ok: a message the broker refuses is reported"
+
+# Ctrl-C: stops reading, delivers what was read, exits (0: nothing failed), promptly.
+mkfifo "$work/fifo"
+timeout 60 "$kafkit_exe" -q -b "$bootstrap" -P -t interrupted -p 0 <"$work/fifo" \
+  2>"$work/err" &
+producer_pid=$!
+exec 3>"$work/fifo"
+printf 'before\nsignal\n' >&3
+for _ in $(seq 50); do
+  [ "$(k -C -t interrupted -e -q -f '%s,' 2>/dev/null)" = "before,signal," ] && break
+  sleep 0.2
+done
+start=$(date +%s)
+kill -INT "$producer_pid"
+code=0
+wait "$producer_pid" || code=$?
+exec 3>&-
+[ "$code" = 0 ] || fail "SIGINT: exit $code ($(cat "$work/err"))"
+[ $(($(date +%s) - start)) -le 5 ] || fail "SIGINT took $(($(date +%s) - start)) s"
+[ "$(k -C -t interrupted -e -q -f '%s,')" = "before,signal," ] || fail "SIGINT: messages"
+echo "ok: SIGINT ends a run reading a pipe"
 
 # A partition that does not exist.
 expect_error 1 "partition 7 of topic" "$work/keyed" -b "$bootstrap" -P -t produce-1-kafkit -p 7

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 namespace kafkit::cli {
@@ -67,6 +68,31 @@ TEST_CASE("delivery tracker: each failure is one line naming message, topic and 
         "kafkit: message 3 not delivered to orders [2]: no answer (it may have been written "
         "anyway)\n"
         "kafkit: 4 of 5 messages were not delivered\n");
+}
+
+TEST_CASE("delivery tracker: the tag carries message number and size; progress counts deliveries") {
+  CHECK(DeliveryTracker::number_of(DeliveryTracker::tag(1, 0)) == 1);
+  void* tag = DeliveryTracker::tag(17179869183, 1000000000);  // 2^34 - 1 messages, 10^9 bytes
+  CHECK(DeliveryTracker::number_of(tag) == 17179869183);
+  CHECK(DeliveryTracker::bytes_of(tag) == 1000000000);
+  CHECK(DeliveryTracker::number_of(DeliveryTracker::tag(5, 123)) == 5);
+  CHECK(DeliveryTracker::bytes_of(DeliveryTracker::tag(5, 123)) == 123);
+
+  std::ostringstream summary;
+  Progress progress("produced", false, true, summary);
+  std::string out = captured([&](std::FILE* f) {
+    DeliveryTracker t(f, &progress);
+    DeliveryReport ok = report(1);
+    ok.opaque = DeliveryTracker::tag(1, 300);
+    t.on_report(ok);
+    DeliveryReport failed = report(2, Error{errc::closed, "closed"});
+    failed.opaque = DeliveryTracker::tag(2, 50);
+    t.on_report(failed);
+  });
+  CHECK(out == "kafkit: message 2 not delivered to orders [2]: closed\n");
+  // Only the delivered message (and its 300 bytes) counts as produced.
+  CHECK(progress.messages() == 1);
+  CHECK(progress.bytes() == 300);
 }
 
 }  // namespace kafkit::cli
