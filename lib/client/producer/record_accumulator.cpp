@@ -1,6 +1,8 @@
 #include "client/producer/record_accumulator.hpp"
 
 #include <array>
+#include <memory>
+#include <type_traits>
 
 #include "protocol/messages/error_codes.hpp"
 
@@ -55,20 +57,23 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const ProducerRecord& 
     result.error = Error{error_code, std::move(message)};
     return result;
   };
-  // Headers convert to the record layer's view type without allocating for the usual few.
-  // (Built only when there are headers: zeroing the array for every record was a visible
-  // part of a tight send loop.)
-  std::optional<std::array<protocol::RecordHeader, 8>> small;
+  // Headers convert to the record layer's view type without allocating for the usual few,
+  // in storage left uninitialized until used: zeroing an array of them for every record
+  // (headers or not) was a visible part of a tight send loop.
+  constexpr std::size_t kSmallHeaders = 8;
+  static_assert(std::is_trivially_destructible_v<protocol::RecordHeader>);
+  alignas(protocol::RecordHeader) std::byte small[kSmallHeaders * sizeof(protocol::RecordHeader)];
   std::vector<protocol::RecordHeader> large;
   std::span<const protocol::RecordHeader> headers;
   if (!record.headers.empty()) {
-    protocol::RecordHeader* dst = small.emplace().data();
-    if (record.headers.size() > small->size()) {
+    auto* dst = reinterpret_cast<protocol::RecordHeader*>(small);
+    if (record.headers.size() > kSmallHeaders) {
       large.resize(record.headers.size());
       dst = large.data();
     }
     for (size_t i = 0; i < record.headers.size(); ++i)
-      dst[i] = protocol::RecordHeader{record.headers[i].key, bytes_of(record.headers[i].value)};
+      std::construct_at(dst + i, protocol::RecordHeader{record.headers[i].key,
+                                                        bytes_of(record.headers[i].value)});
     headers = {dst, record.headers.size()};
   }
   std::int64_t timestamp = record.timestamp.value_or(now_ms);
