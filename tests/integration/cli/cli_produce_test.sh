@@ -22,8 +22,10 @@ source "$(dirname "$0")/../../lib/kafkit_broker.sh"
 # producer and refused by the broker, a real delivery failure.
 start_broker --set num.partitions=3 --set message.max.bytes=100000
 
-# kf ARGS...: kafkit against the broker (-q: no summary line), never waiting over a minute.
-kf() { timeout 60 "$kafkit_exe" -q -b "$bootstrap" "$@"; }
+# k / kf ARGS...: kcat / kafkit (-q: no summary line) against the broker, never waiting
+# over a minute (KILL: where SIGTERM is inherited as ignored, timeout's TERM does nothing).
+k() { timeout -s KILL 60 kcat -b "$bootstrap" "$@"; }
+kf() { timeout -s KILL 60 "$kafkit_exe" -q -b "$bootstrap" "$@"; }
 
 # read_back TOPIC: the topic's messages as kcat -J prints them, without the topic name and
 # timestamp, sorted (partition and offset are in each line, so the order is the log's).
@@ -131,19 +133,19 @@ echo "ok: kcat -C -J | kafkit -P -J reproduces the messages ($(wc -l <"$work/src
   echo '{"topic":"binary","partition":0,"key":"0a00","payload":"ff","headers":{"x":"0d0a"},"encoding":"hex"}'
   echo '{"topic":"binary","partition":0,"key":null,"payload":null,"ts":1700000000123}'
 } | kf -P -J || fail "binary -J input failed"
-got=$(k -C -t binary -e -q -f '%k|%s|%h|%T;' | od -An -tx1 | tr -d ' \n')
-want=$(printf '\x00\x01\x02\xff|\xde\xad\xbe\xef|h=\xff\xfe\x0a|' | od -An -tx1 | tr -d ' \n')
-case "$got" in "$want"*) ;; *) fail "binary record 1: $got" ;; esac
-k -C -t binary -e -q -J -o 2 | grep -q '"ts":1700000000123,.*"key":null,"payload":null' ||
-  fail "null key/value and ts from -J: $(k -C -t binary -e -q -J -o 2)"
-[ "$(k -C -t binary -e -q -f '%k' -o 1 -c 1 | od -An -tx1 | tr -d ' \n')" = "0a00" ] ||
-  fail "hex key"
+# (-p 0: the records are all there; kcat waits on the topic's other, empty, partitions.)
+got=$(k -C -t binary -p 0 -e -q -f '%k|%s|%h;' | od -An -tx1 | tr -d ' \n')
+want=$(printf '\x00\x01\x02\xff|\xde\xad\xbe\xef|h=\xff\xfe\x0a;\x0a\x00|\xff|x=\r\n;||;' |
+  od -An -tx1 | tr -d ' \n')
+[ "$got" = "$want" ] || fail "binary records: $got, want $want"
+k -C -t binary -p 0 -e -q -J | grep -q '"offset":2,"tstype":"create","ts":1700000000123,.*"key":null,"payload":null' ||
+  fail "null key/value and ts from -J: $(k -C -t binary -p 0 -e -q -J)"
 echo "ok: binary keys, values and headers via base64/hex envelopes"
 
 # --encoding on plain input: each key and value is decoded.
 printf 'AAE=:aGk=\n:/w==\n' | kf -P -t binary-lines -p 0 -K: --encoding base64 ||
   fail "--encoding base64 input"
-[ "$(k -C -t binary-lines -e -q -f '%k|%s;' | od -An -tx1 | tr -d ' \n')" = \
+[ "$(k -C -t binary-lines -p 0 -e -q -f '%k|%s;' | od -An -tx1 | tr -d ' \n')" = \
   "$(printf '\x00\x01|hi;|\xff;' | od -An -tx1 | tr -d ' \n')" ] || fail "--encoding input bytes"
 echo "ok: --encoding base64 on delimited input"
 
@@ -154,7 +156,7 @@ expect_error() {
   local want_code=$1 pattern=$2 input=$3
   shift 3
   local code=0
-  timeout 60 "$kafkit_exe" -q "$@" <"$input" >"$work/out" 2>"$work/err" || code=$?
+  timeout -s KILL 60 "$kafkit_exe" -q "$@" <"$input" >"$work/out" 2>"$work/err" || code=$?
   [ "$code" = "$want_code" ] || fail "kafkit $*: exit $code, want $want_code ($(cat "$work/err"))"
   [ "$(wc -l <"$work/err")" = 1 ] || fail "kafkit $*: stderr is not one line: $(cat "$work/err")"
   grep -q -- "$pattern" "$work/err" || fail "kafkit $*: stderr '$(cat "$work/err")' lacks $pattern"
@@ -169,7 +171,7 @@ expect_error() {
   echo '{"payload":"four"}'
 } >"$work/bad.json"
 expect_error 1 'line 4: not JSON' "$work/bad.json" -b "$bootstrap" -P -J -t json-bad -p 0
-[ "$(k -C -t json-bad -e -q -f '%s,')" = "one,two," ] || fail "malformed -J: lines before it"
+[ "$(k -C -t json-bad -p 0 -e -q -f '%s,')" = "one,two," ] || fail "malformed -J: lines before it"
 expect_error 1 'line 1: "partition" must be an integer' <(echo '{"partition":"x"}') \
   -b "$bootstrap" -P -J -t json-bad
 expect_error 1 'no "topic" field and no -t topic' <(echo '{"payload":"x"}') -b "$bootstrap" -P -J
@@ -180,7 +182,7 @@ echo "ok: malformed -J lines"
 # A missing file among good ones: reported, the others still sent, exit 1.
 expect_error 1 "cannot open $work/missing" /dev/null -b "$bootstrap" -P -t files-partial -p 0 \
   "$work/f1" "$work/missing" "$work/f3"
-[ "$(k -C -t files-partial -e -q -f '%o ' )" = "0 1 " ] || fail "files after a missing one"
+[ "$(k -C -t files-partial -p 0 -e -q -f '%o ')" = "0 1 " ] || fail "files after a missing one"
 echo "ok: missing file"
 
 # A message the broker refuses: its own line, the count, exit 1 (kcat also exits 1).
@@ -189,7 +191,7 @@ code=0
 k -P -t too-big-kcat -p 0 <"$work/huge" 2>/dev/null || code=$?
 [ "$code" = 1 ] || fail "kcat's exit for a refused message: $code"
 code=0
-timeout 60 "$kafkit_exe" -q -b "$bootstrap" -P -t too-big -p 0 <"$work/huge" 2>"$work/err" ||
+timeout -s KILL 60 "$kafkit_exe" -q -b "$bootstrap" -P -t too-big -p 0 <"$work/huge" 2>"$work/err" ||
   code=$?
 [ "$code" = 1 ] || fail "refused message: exit $code"
 grep -q '^kafkit: message 1 not delivered to too-big \[0\]: .*MESSAGE_TOO_LARGE' "$work/err" ||
@@ -201,13 +203,13 @@ echo "ok: a message the broker refuses is reported"
 
 # Ctrl-C: stops reading, delivers what was read, exits (0: nothing failed), promptly.
 mkfifo "$work/fifo"
-timeout 60 "$kafkit_exe" -q -b "$bootstrap" -P -t interrupted -p 0 <"$work/fifo" \
-  2>"$work/err" &
+# (Not under timeout(1), which would pass the signal on to the whole process group too.)
+"$kafkit_exe" -q -b "$bootstrap" -P -t interrupted -p 0 <"$work/fifo" 2>"$work/err" &
 producer_pid=$!
 exec 3>"$work/fifo"
 printf 'before\nsignal\n' >&3
 for _ in $(seq 50); do
-  [ "$(k -C -t interrupted -e -q -f '%s,' 2>/dev/null)" = "before,signal," ] && break
+  [ "$(k -C -t interrupted -p 0 -e -q -f '%s,' 2>/dev/null)" = "before,signal," ] && break
   sleep 0.2
 done
 start=$(date +%s)
@@ -217,7 +219,7 @@ wait "$producer_pid" || code=$?
 exec 3>&-
 [ "$code" = 0 ] || fail "SIGINT: exit $code ($(cat "$work/err"))"
 [ $(($(date +%s) - start)) -le 5 ] || fail "SIGINT took $(($(date +%s) - start)) s"
-[ "$(k -C -t interrupted -e -q -f '%s,')" = "before,signal," ] || fail "SIGINT: messages"
+[ "$(k -C -t interrupted -p 0 -e -q -f '%s,')" = "before,signal," ] || fail "SIGINT: messages"
 echo "ok: SIGINT ends a run reading a pipe"
 
 # A partition that does not exist.
