@@ -180,6 +180,17 @@ struct ClusterDescription {
   std::vector<BrokerDescription> brokers;
 };
 
+/// One Metadata answer as the broker gave it (what `kafkit -L` prints, like kcat -L):
+/// brokers and topics in the answer's order, each topic's partitions by id.
+struct ClusterMetadata {
+  /// "host:port" of the connection that answered: a bootstrap server as configured, or a
+  /// broker's advertised address once the client learned it.
+  std::string answered_by;
+  std::int32_t controller = -1;
+  std::vector<BrokerDescription> brokers;
+  std::vector<TopicDescription> topics;
+};
+
 class Admin {
  public:
   using Timeout = std::chrono::milliseconds;
@@ -250,6 +261,11 @@ class Admin {
 
   // Cluster.
   Result<ClusterDescription> describe_cluster(Timeout timeout = default_timeout);
+  /// One Metadata request to any broker, answered as it came: no retry of topic errors
+  /// (LEADER_NOT_AVAILABLE stays in the topic's `error`), a topic that does not exist is
+  /// listed with UNKNOWN_TOPIC_OR_PARTITION and is never created. nullopt: every topic.
+  Result<ClusterMetadata> metadata(const std::optional<std::vector<std::string>>& topics,
+                                   Timeout timeout = default_timeout);
 
  private:
   std::unique_ptr<client::AdminImpl> impl_;

@@ -7,6 +7,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # start_broker [kafkit-broker options...]: starts the broker on a free port with its data in
 # $work/data; sets broker_pid and bootstrap (host:port from the broker's ready line).
 start_broker() {
+  # A second start reuses the file: the old "ready" line must not be read before the new
+  # broker's redirection truncates it.
+  rm -f "$work/stdout"
   "$broker_exe" --listen 127.0.0.1:0 --data-dir "$work/data" "$@" \
     >"$work/stdout" 2>"$work/stderr" &
   broker_pid=$!

@@ -17,6 +17,7 @@
 #include "broker/broker_config.hpp"
 #include "broker/cluster.hpp"
 #include "common/properties.hpp"
+#include "common/stop_signals.hpp"
 
 namespace {
 
@@ -89,13 +90,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  // Block the signals before any thread starts, so only sigwait below receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  sigset_t signals = block_stop_signals();
 
   auto cluster = broker::Cluster::start({std::move(*config), nodes});
   if (!cluster) {

@@ -86,6 +86,7 @@ void apply(CliOptions& o, char flag, const std::string& v) {
       break;
     case 'o':
       o.offset = v;
+      o.offsets.push_back(v);
       break;
     case 'D':
       o.delimiter = decode_escapes(v);

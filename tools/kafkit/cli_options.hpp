@@ -46,6 +46,7 @@ struct CliOptions {
   std::optional<std::int64_t> count;                         // -c
   bool null_empty = false;                                   // -Z
   std::optional<std::string> offset;        // -o, raw (parse_start_offset reads it)
+  std::vector<std::string> offsets;         // every -o in order (s@ and e@ combine)
   bool exit_at_end = false;                 // -e
   std::optional<std::string> format;        // -f, raw (escapes are the formatter's)
   bool json = false;                        // -J

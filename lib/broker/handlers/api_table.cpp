@@ -9,18 +9,19 @@
 namespace kafkit::broker {
 namespace {
 
-const std::array<const ApiHandler*, 23> kHandlers{&produce_api,           &fetch_api,
-                                                  &list_offsets_api,      &metadata_api,
-                                                  &find_coordinator_api,  &api_versions_api,
-                                                  &create_topics_api,     &delete_topics_api,
-                                                  &delete_records_api,    &describe_configs_api,
-                                                  &create_partitions_api, &describe_cluster_api,
-                                                  &init_producer_id_api,  &join_group_api,
-                                                  &sync_group_api,        &heartbeat_api,
-                                                  &leave_group_api,       &list_groups_api,
-                                                  &describe_groups_api,   &delete_groups_api,
-                                                  &offset_commit_api,     &offset_fetch_api,
-                                                  &offset_delete_api};
+const std::array<const ApiHandler*, 24> kHandlers{
+    &produce_api,           &fetch_api,
+    &list_offsets_api,      &metadata_api,
+    &find_coordinator_api,  &api_versions_api,
+    &create_topics_api,     &delete_topics_api,
+    &delete_records_api,    &describe_configs_api,
+    &create_partitions_api, &describe_cluster_api,
+    &init_producer_id_api,  &join_group_api,
+    &sync_group_api,        &heartbeat_api,
+    &leave_group_api,       &list_groups_api,
+    &describe_groups_api,   &delete_groups_api,
+    &offset_commit_api,     &offset_fetch_api,
+    &offset_delete_api,     &incremental_alter_configs_api};
 
 }  // namespace
 

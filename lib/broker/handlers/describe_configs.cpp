@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "broker/cluster_state.hpp"
+#include "broker/handlers/broker_resource_name.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -235,20 +236,6 @@ std::vector<Entry> broker_configs(const ClusterState& cluster, int32_t node_id, 
     out.push_back(std::move(e));
   }
   return out;
-}
-
-/// Kafka's rule for BROKER and BROKER_LOGGER names: an integer, and this node's id.
-std::optional<Error> check_broker_name(std::string_view name, int32_t node_id) {
-  int32_t id = 0;
-  auto [end, ec] = std::from_chars(name.data(), name.data() + name.size(), id);
-  if (ec != std::errc() || end != name.data() + name.size())
-    return kafka_error(ErrorCode::InvalidRequest,
-                       "Broker id must be an integer, but it is: " + std::string(name));
-  if (id != node_id)
-    return kafka_error(ErrorCode::InvalidRequest,
-                       "Unexpected broker id, expected " + std::to_string(node_id) +
-                           " or empty string, but received " + std::string(name));
-  return std::nullopt;
 }
 
 DescribeConfigsResponse::DescribeConfigsResult describe(HandlerContext& ctx, const Resource& r,

@@ -71,12 +71,7 @@ Result<AdminConfig> AdminConfig::parse(const Config& config) {
 }
 
 std::span<const PropertyInfo> admin_properties() noexcept {
-  static const auto infos = [] {
-    std::vector<PropertyInfo> out;
-    for (const ClusterProperty& p : cluster_properties()) out.push_back(p.info);
-    for (const Property& p : kProperties) out.push_back(p.info);
-    return out;
-  }();
+  static const auto infos = with_cluster_properties(kProperties);
   return infos;
 }
 

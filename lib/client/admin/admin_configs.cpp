@@ -81,9 +81,11 @@ Result<std::vector<ConfigResourceResult>> Admin::describe_configs(
             res.resource_type != static_cast<std::int8_t>(resources[i].type))
           continue;
         out[i].error = resource_error(res.error_code, res.error_message);
+        // IsDefault is on the wire in v0 only; from v1 the source says it (DEFAULT_CONFIG).
         for (const auto& c : res.configs)
-          out[i].entries.push_back(
-              {c.name, c.value, c.read_only, c.is_default, c.is_sensitive, c.config_source});
+          out[i].entries.push_back({c.name, c.value, c.read_only,
+                                    c.is_default || c.config_source == 5, c.is_sensitive,
+                                    c.config_source});
       }
     }
   }

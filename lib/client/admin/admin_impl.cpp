@@ -100,7 +100,8 @@ bool AdminImpl::backoff(AdminDeadline deadline) const {
 }
 
 Result<protocol::MetadataResponse> AdminImpl::metadata(
-    std::optional<std::vector<std::string>> topics, AdminDeadline deadline) {
+    std::optional<std::vector<std::string>> topics, AdminDeadline deadline,
+    std::string* answered_by) {
   protocol::MetadataRequest req;
   if (topics) {
     req.topics.emplace();
@@ -116,7 +117,7 @@ Result<protocol::MetadataResponse> AdminImpl::metadata(
   // v1+ names the controller. From v4 allow_auto_topic_creation=false keeps a describe
   // from creating a topic; negotiation picks v4+ from every broker that has it, and only
   // brokers that stop below (librdkafka's mock serves v0-2) get v1-3.
-  return call_any(req, deadline, net::VersionRange{1, 32767});
+  return call_any(req, deadline, net::VersionRange{1, 32767}, answered_by);
 }
 
 Result<std::int32_t> AdminImpl::controller(AdminDeadline deadline) {

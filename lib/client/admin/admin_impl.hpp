@@ -65,17 +65,20 @@ class AdminImpl {
 
   /// Sends `request` once to broker `node` (or kAnyBroker) and waits for the answer, at most
   /// until `deadline`. `versions` narrows what kafkit offers (the broker's range still
-  /// applies).
+  /// applies). `answered_by`, when given, receives the "host:port" of the connection the
+  /// request went to (a bootstrap server as configured, or a broker's advertised address).
   template <class Req>
   Result<net::ResponseOf<Req>> call(std::int32_t node, Req request, AdminDeadline deadline,
-                                    std::optional<net::VersionRange> versions = std::nullopt);
+                                    std::optional<net::VersionRange> versions = std::nullopt,
+                                    std::string* answered_by = nullptr);
 
   /// call() to any broker, retrying transport failures with backoff until `deadline`.
   template <class Req>
   Result<net::ResponseOf<Req>> call_any(const Req& request, AdminDeadline deadline,
-                                        std::optional<net::VersionRange> versions = std::nullopt) {
+                                        std::optional<net::VersionRange> versions = std::nullopt,
+                                        std::string* answered_by = nullptr) {
     for (;;) {
-      auto r = call(kAnyBroker, request, deadline, versions);
+      auto r = call(kAnyBroker, request, deadline, versions, answered_by);
       if (r.ok() || !is_transport_error(r.error().code) || !backoff(deadline)) return r;
     }
   }
@@ -83,7 +86,8 @@ class AdminImpl {
   /// Metadata for `topics` (nullopt: every topic; empty: none, brokers only). Never creates
   /// topics. Teaches the pool the brokers' addresses.
   Result<protocol::MetadataResponse> metadata(std::optional<std::vector<std::string>> topics,
-                                              AdminDeadline deadline);
+                                              AdminDeadline deadline,
+                                              std::string* answered_by = nullptr);
   /// The controller's id from Metadata, or kAnyBroker when the cluster names none.
   Result<std::int32_t> controller(AdminDeadline deadline);
   /// The group coordinator's id (FindCoordinator, retried while the coordinator is not
@@ -121,7 +125,8 @@ class AdminImpl {
 
 template <class Req>
 Result<net::ResponseOf<Req>> AdminImpl::call(std::int32_t node, Req request, AdminDeadline deadline,
-                                             std::optional<net::VersionRange> versions) {
+                                             std::optional<net::VersionRange> versions,
+                                             std::string* answered_by) {
   using Resp = net::ResponseOf<Req>;
   auto remaining =
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - net::Clock::now());
@@ -142,19 +147,25 @@ Result<net::ResponseOf<Req>> AdminImpl::call(std::int32_t node, Req request, Adm
     out->versions.min = std::max(out->versions.min, versions->min);
     out->versions.max = std::min(out->versions.max, versions->max);
   }
-  post([this, node, out, promise] {
+  // Written on the loop thread before the request is submitted, so before the promise is
+  // set: reading it after future.get() is ordered by the promise.
+  auto via = std::make_shared<std::string>();
+  post([this, node, out, promise, via] {
     net::BrokerConnection* c = connection(node);
     if (c == nullptr) {
       promise->set_value(Error{net::errc::connection_refused,
                                "broker " + std::to_string(node) + " is not known (yet)"});
       return;
     }
+    *via = c->name();
     c->submit(std::move(*out));
   });
   // The request's own timeout fires first; the margin covers a loop busy elsewhere.
   if (future.wait_until(deadline + std::chrono::seconds(2)) != std::future_status::ready)
     return Error{errc::timed_out, std::string(Req::api_name) + ": no answer in time"};
-  return future.get();
+  auto result = future.get();
+  if (answered_by != nullptr) *answered_by = *via;
+  return result;
 }
 
 }  // namespace kafkit::client

@@ -6,6 +6,7 @@
 // (allow.auto.create.topics, retry.backoff.ms, request.timeout.ms) stay in the client's table.
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "client/cluster/cluster_config.hpp"
 #include "common/result.hpp"
@@ -23,5 +24,15 @@ struct ClusterProperty {
 std::span<const ClusterProperty> cluster_properties() noexcept;
 /// The property `name` names (through its alias), or null when it is not a shared one.
 const ClusterProperty* find_cluster_property(std::string_view name) noexcept;
+
+/// What a client's properties() lists: the shared properties first (bootstrap.servers
+/// leads), then the client's own `table` (entries with an `info` member).
+template <class Table>
+std::vector<PropertyInfo> with_cluster_properties(const Table& table) {
+  std::vector<PropertyInfo> out;
+  for (const ClusterProperty& p : cluster_properties()) out.push_back(p.info);
+  for (const auto& p : table) out.push_back(p.info);
+  return out;
+}
 
 }  // namespace kafkit::client

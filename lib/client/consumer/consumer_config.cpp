@@ -238,13 +238,7 @@ Result<ConsumerConfig> ConsumerConfig::parse(const Config& config) {
 }
 
 std::span<const PropertyInfo> consumer_properties() noexcept {
-  // The shared properties first (bootstrap.servers leads), then the consumer's own.
-  static const auto infos = [] {
-    std::vector<PropertyInfo> out;
-    for (const ClusterProperty& p : cluster_properties()) out.push_back(p.info);
-    for (const Property& p : kProperties) out.push_back(p.info);
-    return out;
-  }();
+  static const auto infos = with_cluster_properties(kProperties);
   return infos;
 }
 

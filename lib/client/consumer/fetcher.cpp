@@ -242,18 +242,27 @@ void Fetcher::send_fetches(std::unique_lock<std::mutex>& lock) {
   auto now = net::Clock::now();
   const MetadataCache& cache = metadata_.cache();
   std::map<std::int32_t, std::vector<std::pair<TopicPartition, PartitionState*>>> by_leader;
+  // Leaders with a partition whose queue is full get no fetch until poll() drains it: a
+  // fetch of only the other (idle) partitions would park at the broker for
+  // fetch.max.wait.ms, and, one fetch per leader being in flight, the busy partition would
+  // wait behind it once drained. poll() wakes us when it frees a queue slot.
+  std::set<std::int32_t> held_back;
   bool need_metadata = false;
   for (auto& [tp, p] : state_.partitions) {
     if (p.paused || p.stopped || p.position < 0 || p.fetching || p.retry_at > now) continue;
-    if (p.chunks.size() >= kMaxQueuedChunks) continue;
     std::int32_t leader = cache.leader(tp.topic, tp.partition);
     if (leader < 0) {
       need_metadata = true;
       continue;
     }
     if (fetching_nodes_.count(leader) != 0) continue;
+    if (p.chunks.size() >= kMaxQueuedChunks) {
+      held_back.insert(leader);
+      continue;
+    }
     by_leader[leader].emplace_back(tp, &p);
   }
+  for (std::int32_t leader : held_back) by_leader.erase(leader);
   if (need_metadata) metadata_.request_update();
   for (auto& [leader, parts] : by_leader) {
     net::BrokerConnection* conn = fetch_pool_.node(leader);

@@ -218,13 +218,7 @@ Result<ProducerConfig> ProducerConfig::parse(const Config& config) {
 }
 
 std::span<const PropertyInfo> producer_properties() noexcept {
-  // The shared properties first (bootstrap.servers leads), then the producer's own.
-  static const auto infos = [] {
-    std::vector<PropertyInfo> out;
-    for (const ClusterProperty& p : cluster_properties()) out.push_back(p.info);
-    for (const Property& p : kProperties) out.push_back(p.info);
-    return out;
-  }();
+  static const auto infos = with_cluster_properties(kProperties);
   return infos;
 }
 

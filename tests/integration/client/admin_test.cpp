@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -189,19 +190,43 @@ TEST_SUITE("admin") {
     CHECK_FALSE(r->at(1).entries.empty());
     CHECK(r->at(2).error.code == code(ErrorCode::UnknownTopicOrPartition));
 
-    // The reference broker does not serve IncrementalAlterConfigs yet: the call reports
-    // that once, naming the API, instead of hanging until its timeout.
-    auto start = Clock::now();
-    auto altered = admin.incremental_alter_configs({{{ConfigResourceType::topic, "cfg"},
-                                                     {{"retention.ms", AlterConfigOp::set, "1000"},
-                                                      {"cleanup.policy", AlterConfigOp::remove}}}},
-                                                   false, 5s);
-    if (altered.ok()) {
-      CHECK(altered->at(0).error.ok());
-    } else {
-      CHECK(altered.error().code == code(ErrorCode::UnsupportedVersion));
-      CHECK(Clock::now() - start < 4s);
-    }
+    // IncrementalAlterConfigs, then DescribeConfigs shows the change; per-resource errors.
+    auto altered = admin.incremental_alter_configs(
+        {{{ConfigResourceType::topic, "cfg"},
+          {{"retention.ms", AlterConfigOp::set, "1000"},
+           {"cleanup.policy", AlterConfigOp::remove}}},
+         {{ConfigResourceType::topic, "nope"}, {{"retention.ms", AlterConfigOp::set, "1"}}},
+         {{ConfigResourceType::broker, node}, {{"log.retention.ms", AlterConfigOp::set, "1"}}}});
+    REQUIRE_MESSAGE(altered.ok(), why(altered));
+    REQUIRE(altered->size() == 3);
+    CHECK(altered->at(0).error.ok());
+    CHECK(altered->at(1).error.code == code(ErrorCode::UnknownTopicOrPartition));
+    CHECK(altered->at(2).error.code == code(ErrorCode::InvalidRequest));
+    auto value_of = [&](const std::string& name) -> std::optional<ConfigEntry> {
+      auto d = admin.describe_configs({{ConfigResourceType::topic, "cfg"}});
+      REQUIRE_MESSAGE(d.ok(), why(d));
+      for (const ConfigEntry& e : d->at(0).entries)
+        if (e.name == name) return e;
+      return std::nullopt;
+    };
+    auto retention = value_of("retention.ms");
+    REQUIRE(retention.has_value());
+    CHECK(retention->value == "1000");
+    CHECK(retention->source == 1);
+    auto cleanup = value_of("cleanup.policy");
+    REQUIRE(cleanup.has_value());
+    CHECK(cleanup->value == "delete");
+    CHECK(cleanup->is_default);
+
+    // validate_only checks (a bad value is INVALID_CONFIG) and changes nothing.
+    auto checked = admin.incremental_alter_configs(
+        {{{ConfigResourceType::topic, "cfg"}, {{"retention.ms", AlterConfigOp::set, "2000"}}},
+         {{ConfigResourceType::topic, "cfg2"}, {{"retention.ms", AlterConfigOp::set, "x"}}}},
+        true);
+    REQUIRE_MESSAGE(checked.ok(), why(checked));
+    CHECK(checked->at(0).error.ok());
+    CHECK(checked->at(1).error.code != 0);
+    CHECK(value_of("retention.ms")->value == "1000");
   }
 
   TEST_CASE("admin: list offsets, delete records and describe the cluster on three nodes") {

@@ -333,6 +333,26 @@ TEST_CASE("consumer: one byte budget over all prefetched partitions") {
   CHECK(impl.close(5s).ok());
 }
 
+TEST_CASE("consumer: a busy partition does not wait behind fetches parked for idle ones") {
+  // Partition 0 holds far more than the two queued chunks; 1 and 2 are empty. Once 0's
+  // queue is full, a fetch of only 1 and 2 would park at the broker for fetch.max.wait.ms
+  // (made 10 s here), and 0 would wait behind it whenever its queue was full as fetches
+  // went out (twice per run or more before the fix). No such stall may happen at all.
+  RunningBroker broker(Properties{{"num.partitions", "3"}});
+  produce(broker, "busy", 1, 50000);
+  Consumer c(Config{{"bootstrap.servers", bootstrap(broker)},
+                    {"fetch.max.wait.ms", "10000"},
+                    {"max.partition.fetch.bytes", "16384"}});
+  REQUIRE(c.assign(all_partitions("busy", 3)).ok());
+  Got got;
+  auto start = std::chrono::steady_clock::now();
+  consume(c, got, 50000, 60s);
+  auto took = std::chrono::steady_clock::now() - start;
+  CHECK(got.total() == 50000);
+  CHECK(took < 8s);  // under a second without a stall, even under ASan
+  CHECK(c.close(5s).ok());
+}
+
 TEST_CASE("typed consumer: deserializes what a typed producer wrote; bad records are events") {
   RunningBroker broker;
   {
