@@ -2,7 +2,8 @@
 # kafkit -P against real kcat -P: both produce the same input with the same arguments into
 # two topics of one kafkit-broker, and what kcat -C reads back from each must be the same
 # (apart from the topic name and timestamps). Then -T output, the -J envelope round trip,
-# binary data through --encoding-style JSON, and the error cases (exit code, one line).
+# binary data through kafkit -C -J --encoding base64, and the error cases (exit code, one
+# line).
 # Usage: cli_produce_test.sh PATH/TO/kafkit-broker PATH/TO/kafkit
 set -euo pipefail
 broker_exe=$1
@@ -141,6 +142,21 @@ want=$(printf '\x00\x01\x02\xff|\xde\xad\xbe\xef|h=\xff\xfe\x0a;\x0a\x00|\xff|x=
 k -C -t binary -p 0 -e -q -J | grep -q '"offset":2,"tstype":"create","ts":1700000000123,.*"key":null,"payload":null' ||
   fail "null key/value and ts from -J: $(k -C -t binary -p 0 -e -q -J)"
 echo "ok: binary keys, values and headers via base64/hex envelopes"
+
+# The same round trip through kafkit -C -J --encoding base64 for binary keys, values and
+# header values (kcat writes the raw bytes; its -J would print them unescaped).
+printf 'k\x00\xff1:v\x01\x80|||k2:\xfe\x00|||:|||' |
+  k -P -t b64-src -p 1 -K: -D '|||' -H 'h=x\xff' -H 'n=1'
+timeout -s KILL 60 "$kafkit_exe" -q -b "$bootstrap" -C -t b64-src -e -J --encoding base64 \
+  >"$work/b64.json"
+[ "$(wc -l <"$work/b64.json")" = 3 ] || fail "kafkit -C -J --encoding base64: $(cat "$work/b64.json")"
+sed 's/"topic":"b64-src"/"topic":"b64-dst"/' "$work/b64.json" | kf -P -J ||
+  fail "kafkit -P -J of base64 envelopes"
+for t in b64-src b64-dst; do
+  k -C -t "$t" -p 1 -e -q -f '%o|%k|%s|%h|%T;' | od -An -tx1 >"$work/$t.bytes"
+done
+cmp -s "$work/b64-src.bytes" "$work/b64-dst.bytes" || fail "base64 round trip: bytes differ"
+echo "ok: kafkit -C -J --encoding base64 | kafkit -P -J reproduces binary messages"
 
 # --encoding on plain input: each key and value is decoded.
 printf 'AAE=:aGk=\n:/w==\n' | kf -P -t binary-lines -p 0 -K: --encoding base64 ||
