@@ -161,6 +161,32 @@ TEST_CASE("message reader: -l reads one file like stdin") {
   CHECK(got == Messages{"k1:v1", "k2:v2", "last"});
 }
 
+TEST_CASE("message reader: a mapped file splits as a pipe does, at every chunk size") {
+  char path[] = "/tmp/kafkit-message-reader-XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  std::string content = "ab\r\ncd\r\n\r\nlong " + std::string(5000, 'z') + "\r\nend\r";
+  REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+  for (std::size_t chunk : {1, 2, 3, 7, 64, 1 << 20}) {
+    CAPTURE(chunk);
+    REQUIRE(::lseek(fd, 0, SEEK_SET) == 0);
+    MessageReader reader(fd, "\r\n", chunk);
+    std::vector<std::string_view> batch;
+    Messages got;
+    for (;;) {
+      batch.clear();
+      auto more = reader.read_batch(batch);
+      REQUIRE(more.ok());
+      if (!*more) break;
+      CHECK_FALSE(batch.empty());
+      for (auto m : batch) got.emplace_back(m);
+    }
+    CHECK(got == naive_split(content, "\r\n"));
+  }
+  ::close(fd);
+  ::unlink(path);
+}
+
 TEST_CASE("message reader: a read error is an error, not the end of input") {
   MessageReader reader(-1, "\n");
   std::vector<std::string_view> batch;
