@@ -168,7 +168,8 @@ class Sender {
 class Tee {
  public:
   explicit Tee(const CliOptions& o) : enabled_(o.tee) {
-    if (enabled_ && !o.unbuffered) std::setvbuf(stdout, nullptr, _IOFBF, 1 << 20);
+    // -u: every message reaches stdout as it is sent (kcat: setbuf(stdout, NULL)).
+    if (enabled_) std::setvbuf(stdout, nullptr, o.unbuffered ? _IONBF : _IOFBF, 1 << 20);
   }
   bool write(std::string_view message) {
     if (!enabled_ || failed_) return !failed_;
