@@ -89,6 +89,7 @@ void Connection::continue_handshake() {
                 transport_->name() + " handshake failed: " + want.error().message});
     return;
   }
+  handshake_want_ = want.value();
   if (want.value() == Want::nothing) {
     state_ = State::negotiating;
     send_api_versions();
@@ -359,7 +360,9 @@ void Connection::update_interest() {
   if (!registered_) return;
   bool want_write = out_pos_ < out_.size() || read_want_ == Want::write;
   Interest wanted = want_write ? Interest::read_write : Interest::read;
-  if (state_ == State::handshaking) wanted = Interest::read_write;
+  // A TLS handshake waits for one direction; watching both would spin on a writable socket.
+  if (state_ == State::handshaking)
+    wanted = handshake_want_ == Want::write ? Interest::write : Interest::read;
   if (wanted == interest_) return;
   if (auto r = loop_.modify_fd(transport_->fd(), wanted); !r.ok()) {
     close(Error{r.error().code, "cannot watch the socket: " + r.error().message});
