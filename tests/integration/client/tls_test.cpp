@@ -3,7 +3,10 @@
 // paths produce and consume over TLS and mTLS; each failure — untrusted CA, expired
 // certificate, wrong host, missing client certificate, TLS against plaintext and back —
 // must give its own clear error within a second or two, and the broker keeps serving.
+#include <arpa/inet.h>
 #include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <fstream>
@@ -315,6 +318,33 @@ TEST_CASE("a broker SSL listener without a certificate fails start-up naming the
   auto auth = broker::BrokerConfig::from_properties({{"ssl.client.auth", "maybe"}});
   REQUIRE_FALSE(auth.ok());
   CHECK(contains(auth.error().message, "ssl.client.auth"));
+}
+
+}  // namespace kafkit::test
+
+namespace kafkit::test {
+
+TEST_CASE("a TLS handshake nobody answers ends after request.timeout.ms") {
+  // A listening socket that never accepts: the kernel completes TCP, nothing answers TLS.
+  net::UniqueFd listener(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  REQUIRE(listener.valid());
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener.get(), 4) == 0);
+  socklen_t len = sizeof addr;
+  REQUIRE(::getsockname(listener.get(), reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  std::uint16_t port = ntohs(addr.sin_port);
+  auto out = first_connection(
+      ssl_client("127.0.0.1:" + std::to_string(port), {{"request.timeout.ms", "1000"}}),
+      "127.0.0.1", port);
+  CHECK_FALSE(out.ready);
+  REQUIRE(out.error.has_value());
+  INFO(out.error->message);
+  CHECK(contains(out.error->message, "ssl handshake did not finish within 1000 ms"));
+  CHECK(out.took >= 900ms);
+  CHECK(out.took < 3s);
 }
 
 }  // namespace kafkit::test
