@@ -88,16 +88,24 @@ cmd_run() {
   [ "$(grep -c '^key user-[12] value {.*} headers content-type=application/json' <<<"$got")" = 3 ] ||
     { echo "expected the 3 JSON events in the log" >&2; exit 1; }
 
-  log "produce 5 keyed messages to hello-kafkit with kcat (lz4)"
+  local kafkit=./build-release/tools/kafkit/kafkit
+  log "kafkit topic create hello-kafkit --partitions 3 (tools/kafkit, the kcat-compatible CLI)"
+  "$kafkit" topic create hello-kafkit --partitions 3 -b "$bootstrap"
+  log "produce 5 keyed messages to hello-kafkit with kafkit -P -K: -z lz4"
   want=$(printf 'user-%d:hello kafkit #%d\n' 1 1 2 2 3 3 4 4 5 5)
-  kcat -b "$bootstrap" -P -t hello-kafkit -K: -z lz4 <<<"$want"
-  log "consume them back with kcat"
-  got=$(kcat -b "$bootstrap" -C -t hello-kafkit -o beginning -e -q \
-    -f 'partition %p offset %o key %k value "%s"\n')
+  "$kafkit" -b "$bootstrap" -P -t hello-kafkit -K: -z lz4 <<<"$want"
+  log "consume them back with kafkit -C -e, and with kcat (same arguments, same output)"
+  local format='partition %p offset %o key %k value "%s"\n'
+  got=$("$kafkit" -q -b "$bootstrap" -C -t hello-kafkit -o beginning -e -f "$format" | sort)
   echo "$got"
   [ "$(sed 's/.* key \(.*\) value "\(.*\)"$/\1:\2/' <<<"$got" | sort)" = "$(sort <<<"$want")" ] ||
     { echo "consumed messages differ from the produced ones" >&2; exit 1; }
-  kcat -b "$bootstrap" -L -t hello-kafkit
+  [ "$(kcat -q -b "$bootstrap" -C -t hello-kafkit -o beginning -e -f "$format" | sort)" = "$got" ] ||
+    { echo "kcat read something else than kafkit" >&2; exit 1; }
+  log "kafkit topic describe hello-kafkit; kafkit group lag example-group; kafkit -L"
+  "$kafkit" topic describe hello-kafkit -b "$bootstrap"
+  "$kafkit" group lag example-group -b "$bootstrap"
+  "$kafkit" -b "$bootstrap" -L -t hello-kafkit
   kill -TERM "$pid"
   wait "$pid"
   trap - EXIT
@@ -107,8 +115,8 @@ cmd_run() {
   log "kafkit-dump --reencode $sample.req.bin $sample.resp.bin"
   ./build-release/tools/dump/kafkit-dump --reencode "$sample.req.bin" "$sample.resp.bin"
   log "main job done: broker started; kafkit's producer examples wrote 4 records, kafkit's" \
-    "consumer example and kcat read them back; 5 messages produced and consumed with kcat;" \
-    "broker stopped cleanly"
+    "consumer example and kcat read them back; 5 messages produced and consumed with the" \
+    "kafkit CLI and checked with kcat; broker stopped cleanly"
 }
 
 PASSED=0

@@ -22,4 +22,4 @@ start_broker() {
 }
 
 # k ARGS...: kcat against the broker, never waiting more than a minute.
-k() { timeout 60 kcat -b "$bootstrap" "$@"; }
+k() { timeout -s KILL 60 kcat -b "$bootstrap" "$@"; }

@@ -23,7 +23,16 @@ void MetadataUpdater::stop() {
 }
 
 void MetadataUpdater::add_topic(const std::string& topic) {
-  if (topics_.insert(topic).second) request_update();
+  if (!topics_.insert(topic).second || stopped_) return;
+  // retry.backoff.ms spaces out asking the same question again; a topic no request has
+  // asked about yet is a new question, so it goes as soon as nothing is in flight (a
+  // producer's first send otherwise waited 100 ms behind the client's start-up request).
+  if (in_flight_) {
+    wanted_ = true;
+    unasked_topic_ = true;
+    return;
+  }
+  schedule(std::chrono::milliseconds(0));
 }
 
 void MetadataUpdater::set_all_topics(bool all) {
@@ -44,6 +53,12 @@ void MetadataUpdater::request_update() {
                           : std::chrono::milliseconds(0));
 }
 
+void MetadataUpdater::connection_ready() {
+  if (stopped_ || in_flight_ || !awaiting_connection_) return;
+  awaiting_connection_ = false;
+  schedule(std::chrono::milliseconds(0));
+}
+
 void MetadataUpdater::schedule(std::chrono::milliseconds delay) {
   timer_.schedule_in(delay);
 }
@@ -52,10 +67,13 @@ void MetadataUpdater::send_now() {
   if (stopped_ || in_flight_) return;
   net::BrokerConnection* conn = pool_.any();
   if (conn == nullptr) {
-    // No connection is ready; one is being opened. Look again shortly.
+    // No connection is ready; one is being opened. Look again when it is (the owner calls
+    // connection_ready()), or shortly in any case.
+    awaiting_connection_ = true;
     schedule(config_.metadata_retry_backoff);
     return;
   }
+  awaiting_connection_ = false;
   protocol::MetadataRequest req;
   // A null list asks for every topic (v1+); the generated request defaults to an empty
   // list, which asks for none, so say null explicitly.
@@ -73,6 +91,7 @@ void MetadataUpdater::send_now() {
   in_flight_ = true;
   sent_all_topics_ = all_topics_;
   wanted_ = false;
+  unasked_topic_ = false;
   last_sent_ = net::Clock::now();
   std::weak_ptr<MetadataUpdater*> weak = self_;
   std::uint64_t token = token_;
@@ -99,7 +118,10 @@ void MetadataUpdater::on_response(std::uint64_t token, Result<protocol::Metadata
   for (const auto& [id, address] : cache_.brokers())
     pool_.set_node_address(id, address.host, address.port);
   schedule(config_.metadata_max_age);
-  if (wanted_) request_update();
+  if (wanted_ && unasked_topic_)
+    schedule(std::chrono::milliseconds(0));
+  else if (wanted_)
+    request_update();
   if (listener_) listener_(nullptr);
 }
 

@@ -37,6 +37,10 @@ class MetadataUpdater {
   void set_all_topics(bool all);
   /// Asks for a refresh soon (coalesced, rate-limited).
   void request_update();
+  /// The owner's pool reported a connection ready: a request that found none goes now
+  /// instead of at its retry.backoff.ms look-again (a client's first metadata otherwise
+  /// waited 100 ms whenever it was asked for before the first connect finished).
+  void connection_ready();
   void stop();
 
   const MetadataCache& cache() const noexcept { return cache_; }
@@ -56,7 +60,9 @@ class MetadataUpdater {
   bool all_topics_ = false;
   bool sent_all_topics_ = false;  // what the request in flight asked
   bool in_flight_ = false;
-  bool wanted_ = false;  // a refresh was asked for while one was in flight
+  bool wanted_ = false;               // a refresh was asked for while one was in flight
+  bool awaiting_connection_ = false;  // send_now() found no ready connection
+  bool unasked_topic_ = false;        // add_topic() while a request without it was in flight
   net::EarliestTimer timer_;
   net::Clock::time_point last_sent_{};
   std::uint64_t token_ = 1;  // responses for a stopped updater are ignored

@@ -70,15 +70,26 @@ bool ProducerImpl::with_sender(F&& f) {
   return open;
 }
 
+void ProducerImpl::Clocks::read() {
+  steady = SteadyClock::now();
+  wall_ms = wall_clock_ms();
+}
+
 Result<void> ProducerImpl::append(const ProducerRecord& record, DeliveryCallback* callback,
-                                  SteadyClock::time_point deadline) {
+                                  SteadyClock::time_point deadline, Clocks* clocks) {
   bool asked_for_topic = false;
-  for (;;) {
-    auto now = SteadyClock::now();
+  Clocks own;
+  if (clocks == nullptr) {
+    own.read();
+    clocks = &own;
+  }
+  for (bool first = true;; first = false) {
+    if (!first) clocks->read();  // after a wait: the shared readings are stale too
+    auto now = clocks->steady;
     RecordAccumulator::AppendResult r;
     // The append and the wake-up happen before close() may shut the sender down.
     bool open = with_sender([&](Sender& sender) {
-      r = accumulator_.append(record, callback, wall_clock_ms(), now);
+      r = accumulator_.append(record, callback, clocks->wall_ms, now);
       if (r.status == RecordAccumulator::Status::appended && r.wake) sender.wake();
       if (r.status == RecordAccumulator::Status::unknown_topic && !asked_for_topic)
         sender.add_topic(std::string(record.topic));
@@ -120,8 +131,13 @@ Result<void> ProducerImpl::send(const ProducerRecord& record, DeliveryCallback* 
 BatchSendResult ProducerImpl::send_batch(std::span<const ProducerRecord> records) {
   BatchSendResult out;
   auto deadline = SteadyClock::now() + config_.max_block;
+  // Records without a timestamp get the time of the batch, read again every few records
+  // so it stays within microseconds of each record's own send.
+  constexpr std::size_t kRecordsPerClockRead = 64;
+  Clocks clocks;
   for (const ProducerRecord& r : records) {
-    auto sent = append(r, nullptr, deadline);
+    if (out.accepted % kRecordsPerClockRead == 0) clocks.read();
+    auto sent = append(r, nullptr, deadline, &clocks);
     if (!sent) {
       out.error = sent.error();
       return out;

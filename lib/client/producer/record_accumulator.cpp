@@ -1,6 +1,8 @@
 #include "client/producer/record_accumulator.hpp"
 
 #include <array>
+#include <memory>
+#include <type_traits>
 
 #include "protocol/messages/error_codes.hpp"
 
@@ -38,6 +40,7 @@ RecordAccumulator::TopicState* RecordAccumulator::find_topic(std::string_view to
 void RecordAccumulator::seal(TopicState& t, std::string_view topic, std::int32_t partition) {
   PartitionSlot& slot = t.partitions[static_cast<size_t>(partition)];
   if (!slot.open) return;
+  slot.last_batch_bytes = slot.open->builder.size_in_bytes();
   slot.sealed.push_back(std::move(slot.open));
   --open_count_;
   // KIP-480: the sticky partitioner moves on once its batch is closed.
@@ -54,18 +57,23 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const ProducerRecord& 
     result.error = Error{error_code, std::move(message)};
     return result;
   };
-  // Headers convert to the record layer's view type without allocating for the usual few.
-  std::array<protocol::RecordHeader, 8> small;
+  // Headers convert to the record layer's view type without allocating for the usual few,
+  // in storage left uninitialized until used: zeroing an array of them for every record
+  // (headers or not) was a visible part of a tight send loop.
+  constexpr std::size_t kSmallHeaders = 8;
+  static_assert(std::is_trivially_destructible_v<protocol::RecordHeader>);
+  alignas(protocol::RecordHeader) std::byte small[kSmallHeaders * sizeof(protocol::RecordHeader)];
   std::vector<protocol::RecordHeader> large;
   std::span<const protocol::RecordHeader> headers;
   if (!record.headers.empty()) {
-    protocol::RecordHeader* dst = small.data();
-    if (record.headers.size() > small.size()) {
+    auto* dst = reinterpret_cast<protocol::RecordHeader*>(small);
+    if (record.headers.size() > kSmallHeaders) {
       large.resize(record.headers.size());
       dst = large.data();
     }
     for (size_t i = 0; i < record.headers.size(); ++i)
-      dst[i] = protocol::RecordHeader{record.headers[i].key, bytes_of(record.headers[i].value)};
+      std::construct_at(dst + i, protocol::RecordHeader{record.headers[i].key,
+                                                        bytes_of(record.headers[i].value)});
     headers = {dst, record.headers.size()};
   }
   std::int64_t timestamp = record.timestamp.value_or(now_ms);
@@ -125,8 +133,11 @@ RecordAccumulator::AppendResult RecordAccumulator::append(const ProducerRecord& 
     slot.open =
         std::make_unique<ProducerBatch>(std::string(topic_name), partition, config_.batch_options);
     slot.open->created = now;
-    slot.open->builder.reserve(std::min<size_t>(config_.batch_size, 16384) +
-                               protocol::batch_layout::header_size);
+    // As large as this partition's last batch (a busy partition fills big batches: growing
+    // each from 16 KiB cost copies), never more than batch.size.
+    slot.open->builder.reserve(
+        std::min<size_t>(config_.batch_size, std::max<size_t>(16384, slot.last_batch_bytes)) +
+        protocol::batch_layout::header_size);
     ++open_count_;
     result.wake = true;
   }

@@ -88,6 +88,7 @@ class RecordAccumulator {
   struct PartitionSlot {
     BatchPtr open;
     std::vector<BatchPtr> sealed;
+    std::size_t last_batch_bytes = 0;  // size of the batch sealed last (to size the next)
   };
   struct TopicState {
     std::int32_t partition_count = 0;

@@ -52,7 +52,9 @@ Sender::Sender(net::EventLoop& loop, const ProducerConfig& config, RecordAccumul
       deliveries_(deliveries),
       pool_(loop, config.cluster.connection,
             [this](std::int32_t, net::BrokerConnection::State state, const Error*) {
-              if (state == net::BrokerConnection::State::ready) wake();
+              if (state != net::BrokerConnection::State::ready) return;
+              metadata_.connection_ready();
+              wake();
             }),
       metadata_(loop, pool_, config.cluster, [this](const Error* e) { on_metadata(e); }),
       timer_(loop, [this] { run(); }),
