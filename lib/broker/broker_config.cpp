@@ -4,6 +4,7 @@
 #include <charconv>
 #include <limits>
 
+#include "broker/broker_tls_config.hpp"
 #include "broker/topic_config.hpp"
 
 namespace kafkit::broker {
@@ -60,7 +61,7 @@ Result<ListenerSpec> parse_listener(std::string_view text) {
                    "listener \"" + std::string(text) +
                        "\": the scheme must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"};
     // Each protocol is refused here until the server side serves it.
-    if (*named != SecurityProtocol::plaintext)
+    if (uses_sasl(*named))
       return Error{errc::invalid_argument, "listener \"" + std::string(text) +
                                                "\": " + security_protocol_name(*named) +
                                                " listeners are not supported yet"};
@@ -172,6 +173,8 @@ Result<BrokerConfig> BrokerConfig::from_properties(const Properties& props) {
       auto v = as_long(0, kMaxInt);
       if (!v) return v.error();
       c.offset_metadata_max_bytes = static_cast<int32_t>(*v);
+    } else if (is_broker_tls_property(key)) {
+      if (auto r = set_broker_tls_property(c.tls, key, value); !r) return r.error();
     } else if (is_broker_log_default(key)) {
       // Validated as the topic config it is the default of.
       if (auto r = validate_broker_log_default(key, value); !r) return r.error();

@@ -11,6 +11,7 @@
 #include "common/property_values.hpp"
 #include "common/result.hpp"
 #include "common/security_protocol.hpp"
+#include "net/tls/tls_config.hpp"
 
 namespace kafkit::broker {
 
@@ -51,6 +52,9 @@ struct BrokerConfig {
   int64_t offsets_retention_check_interval_ms = 600000;
   /// offset.metadata.max.bytes: the longest metadata string an OffsetCommit may carry.
   int32_t offset_metadata_max_bytes = 4096;
+  /// ssl.*: the certificate SSL listeners present, and client authentication
+  /// (broker_tls_config.hpp).
+  net::tls::TlsConfig tls;
   /// Every property as given (log.* defaults of the topic configs are looked up here).
   Properties properties;
   /// Keys that were accepted but have no effect here (logged at start-up).
@@ -60,8 +64,8 @@ struct BrokerConfig {
   static Result<BrokerConfig> from_properties(const Properties& props);
 };
 
-/// Parses "host:port" or "PLAINTEXT://host:port" (the listener name must be PLAINTEXT
-/// until TLS and SASL arrive).
+/// Parses "host:port", "PLAINTEXT://host:port" or "SSL://host:port" (SASL listeners are
+/// refused until SASL arrives).
 Result<ListenerSpec> parse_listener(std::string_view text);
 
 }  // namespace kafkit::broker

@@ -57,6 +57,7 @@ Connection::~Connection() {
   callbacks_ = {};
   close(Error{errc::connection_closed, "the connection object was destroyed"});
   if (drain_timer_ != 0) loop_.cancel_timer(drain_timer_);
+  if (handshake_timer_ != 0) loop_.cancel_timer(handshake_timer_);
   // No caller is on the stack to run these safely now: the loop runs them later. They hold
   // only the callers' own closures, nothing of this object.
   if (!completions_.empty()) {
@@ -77,6 +78,20 @@ void Connection::start() {
   registered_ = true;
   interest_ = Interest::read_write;
   continue_handshake();
+  if (state_ == State::handshaking) {
+    // A peer that accepts TCP and then never answers the TLS handshake (or waits for more
+    // bytes than the ClientHello has) must not hold the connection forever.
+    handshake_timer_ = loop_.add_timer(config_.request_timeout, [this] {
+      handshake_timer_ = 0;
+      if (state_ != State::handshaking) return;
+      auto self = shared_from_this();
+      close(Error{errc::request_timeout, transport_->name() + " handshake did not finish within " +
+                                             std::to_string(config_.request_timeout.count()) +
+                                             " ms"});
+      update_interest();
+      drain_completions();
+    });
+  }
   schedule_drain();
 }
 
@@ -89,7 +104,9 @@ void Connection::continue_handshake() {
                 transport_->name() + " handshake failed: " + want.error().message});
     return;
   }
+  handshake_want_ = want.value();
   if (want.value() == Want::nothing) {
+    if (handshake_timer_ != 0) loop_.cancel_timer(std::exchange(handshake_timer_, 0));
     state_ = State::negotiating;
     send_api_versions();
   }
@@ -359,7 +376,9 @@ void Connection::update_interest() {
   if (!registered_) return;
   bool want_write = out_pos_ < out_.size() || read_want_ == Want::write;
   Interest wanted = want_write ? Interest::read_write : Interest::read;
-  if (state_ == State::handshaking) wanted = Interest::read_write;
+  // A TLS handshake waits for one direction; watching both would spin on a writable socket.
+  if (state_ == State::handshaking)
+    wanted = handshake_want_ == Want::write ? Interest::write : Interest::read;
   if (wanted == interest_) return;
   if (auto r = loop_.modify_fd(transport_->fd(), wanted); !r.ok()) {
     close(Error{r.error().code, "cannot watch the socket: " + r.error().message});
@@ -489,6 +508,7 @@ void Connection::close() {
 void Connection::close(Error reason) {
   if (state_ == State::closed) return;
   state_ = State::closed;
+  if (handshake_timer_ != 0) loop_.cancel_timer(std::exchange(handshake_timer_, 0));
   if (registered_) {
     loop_.remove_fd(transport_->fd());
     registered_ = false;

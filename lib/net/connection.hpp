@@ -147,7 +147,9 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   State state_ = State::handshaking;  /// @thread loop (every member below too)
   bool registered_ = false;
   Interest interest_ = Interest::none;
-  Want read_want_ = Want::read;  // what the last read() waited for (TLS may want write)
+  Want read_want_ = Want::read;        // what the last read() waited for (TLS may want write)
+  Want handshake_want_ = Want::write;  // what the transport handshake waits for
+  TimerId handshake_timer_ = 0;        // request.timeout.ms for the transport handshake
   FrameDecoder decoder_;
   ApiVersionsHandshake handshake_;
   ApiVersionTable api_versions_;

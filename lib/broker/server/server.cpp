@@ -11,15 +11,17 @@
 
 #include "broker/cluster_state.hpp"
 #include "broker/dispatcher.hpp"
+#include "net/plain_transport.hpp"
+#include "net/tls/tls_transport.hpp"
 
 namespace kafkit::broker {
 namespace {
 
 // Zero-copy Fetch (sendfile) needs the kernel to see the bytes as they go on the wire:
-// true for every plaintext listener, which all of ours are today. A TLS listener must
-// answer false here — its sessions then fall back to reading records into memory.
-bool listener_is_zero_copy(const ListenerSpec&) {
-  return true;
+// true for a plaintext listener. A TLS listener answers false — its sessions then read
+// records into memory and encrypt them.
+bool listener_is_zero_copy(const ListenerSpec& spec) {
+  return !uses_tls(spec.protocol);
 }
 
 std::string peer_name(const sockaddr_storage& ss) {
@@ -39,6 +41,20 @@ Server::~Server() {
 }
 
 Result<uint16_t> Server::listen(const ListenerSpec& spec) {
+  std::shared_ptr<net::tls::TlsContext> tls;
+  if (uses_tls(spec.protocol)) {
+    // One context per node, built on its first TLS listener: a bad certificate or key
+    // fails start-up, naming the property.
+    if (!tls_) {
+      auto made = net::tls::TlsContext::server(cluster_.config.tls);
+      if (!made)
+        return Error{made.error().code,
+                     std::string(security_protocol_name(spec.protocol)) + " listener " + spec.host +
+                         ":" + std::to_string(spec.port) + ": " + made.error().message};
+      tls_ = std::move(*made);
+    }
+    tls = tls_;
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -67,7 +83,7 @@ Result<uint16_t> Server::listen(const ListenerSpec& spec) {
     bool zero_copy = listener_is_zero_copy(spec);
     if (auto r = cluster_.loop.add_fd(
             raw, net::Interest::read,
-            [this, raw, zero_copy](net::IoEvents) { on_accept(raw, zero_copy); });
+            [this, raw, zero_copy, tls](net::IoEvents) { on_accept(raw, zero_copy, tls); });
         !r) {
       ::freeaddrinfo(res);
       return r.error();
@@ -92,7 +108,8 @@ void Server::close_sessions() {
   sessions_.clear();
 }
 
-void Server::on_accept(int listen_fd, bool zero_copy) {
+void Server::on_accept(int listen_fd, bool zero_copy,
+                       const std::shared_ptr<net::tls::TlsContext>& tls) {
   // Accept a bounded batch per wake-up; the level-triggered listener fires again if more wait.
   for (int i = 0; i < 64; ++i) {
     sockaddr_storage ss{};
@@ -107,12 +124,31 @@ void Server::on_accept(int listen_fd, bool zero_copy) {
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     SessionId id = next_session_++;
     std::weak_ptr<Server> self = weak_from_this();
+    std::string peer = peer_name(ss);
+    std::unique_ptr<net::Transport> transport;
+    if (tls) {
+      auto t = net::tls::TlsTransport::server(tls, net::UniqueFd(fd), "client " + peer);
+      if (!t) {
+        cluster_.log("node " + std::to_string(node_id_) + ": TLS session for " + peer +
+                     " not created: " + t.error().message);
+        continue;  // the socket was closed with the failed transport's fd
+      }
+      transport = std::move(*t);
+    } else {
+      transport = std::make_unique<net::PlainTransport>(net::UniqueFd(fd));
+    }
     auto session = std::make_unique<Session>(
-        cluster_.loop, net::UniqueFd(fd), id, peer_name(ss),
+        cluster_.loop, std::move(transport), id, peer,
         static_cast<size_t>(cluster_.config.socket_request_max_bytes),
         [this](Session& s, protocol::Bytes frame) { on_frame(s, std::move(frame)); },
-        [self](SessionId sid, const std::string&) {
-          if (auto server = self.lock()) server->sessions_.erase(sid);
+        [self, node = node_id_](SessionId sid, const std::string& reason) {
+          auto server = self.lock();
+          if (!server) return;
+          // A client that fails TLS is worth a line: a wrong CA, an expired certificate,
+          // or a plaintext client on the TLS port show up here and nowhere else.
+          if (reason.starts_with("TLS handshake"))
+            server->cluster_.log("node " + std::to_string(node) + ": " + reason);
+          server->sessions_.erase(sid);
         },
         zero_copy);
     if (!session->start()) continue;

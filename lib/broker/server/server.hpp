@@ -14,6 +14,7 @@
 #include "broker/server/session.hpp"
 #include "common/result.hpp"
 #include "net/event_loop.hpp"
+#include "net/tls/tls_context.hpp"
 #include "net/unique_fd.hpp"
 
 namespace kafkit::broker {
@@ -46,12 +47,13 @@ class Server : public std::enable_shared_from_this<Server> {
   size_t session_count() const noexcept { return sessions_.size(); }
 
  private:
-  void on_accept(int listen_fd, bool zero_copy);
+  void on_accept(int listen_fd, bool zero_copy, const std::shared_ptr<net::tls::TlsContext>& tls);
   void on_frame(Session& s, protocol::Bytes frame);
 
   ClusterState& cluster_;
   int32_t node_id_;
   std::vector<net::UniqueFd> listeners_;
+  std::shared_ptr<net::tls::TlsContext> tls_;  // SSL listeners' context, built on first use
   SessionId next_session_ = 1;
   std::map<SessionId, std::unique_ptr<Session>> sessions_;  /// @thread loop
 };

@@ -9,11 +9,11 @@
 
 namespace kafkit::broker {
 
-Session::Session(net::EventLoop& loop, net::UniqueFd fd, SessionId id, std::string peer,
-                 size_t max_request_bytes, FrameHandler on_frame, CloseHandler on_close,
-                 bool zero_copy)
+Session::Session(net::EventLoop& loop, std::unique_ptr<net::Transport> transport, SessionId id,
+                 std::string peer, size_t max_request_bytes, FrameHandler on_frame,
+                 CloseHandler on_close, bool zero_copy)
     : loop_(loop),
-      fd_(std::move(fd)),
+      transport_(std::move(transport)),
       id_(id),
       peer_(std::move(peer)),
       decoder_(max_request_bytes),
@@ -22,17 +22,42 @@ Session::Session(net::EventLoop& loop, net::UniqueFd fd, SessionId id, std::stri
       zero_copy_(zero_copy) {}
 
 Session::~Session() {
-  if (fd_.valid()) loop_.remove_fd(fd_.get());
+  if (!closed_ && transport_->fd() >= 0) loop_.remove_fd(transport_->fd());
 }
 
 bool Session::start() {
-  return loop_.add_fd(fd_.get(), net::Interest::read, [this](net::IoEvents ev) { on_events(ev); })
-      .ok();
+  bool ok = loop_
+                .add_fd(transport_->fd(), net::Interest::read,
+                        [this](net::IoEvents ev) { on_events(ev); })
+                .ok();
+  // A plain socket has no handshake; a TLS server waits for the ClientHello first.
+  if (ok) continue_handshake();
+  return ok && !closed_;
+}
+
+void Session::continue_handshake() {
+  auto want = transport_->handshake();
+  if (!want) {
+    close(transport_->name() == "ssl"
+              ? "TLS handshake with " + peer_ + " failed: " + want.error().message
+              : want.error().message);
+    return;
+  }
+  handshake_want_ = *want;
+  if (*want == net::Want::nothing) handshaking_ = false;
+  update_interest();
 }
 
 void Session::on_events(net::IoEvents ev) {
   if (closed_) return;
-  if (ev.writable) write_some();
+  if (handshaking_) {
+    continue_handshake();
+    if (closed_ || handshaking_) return;
+    // The client's first request may have come with its last handshake flight.
+    ev.readable = true;
+  }
+  if (ev.writable || (ev.readable && write_want_ == net::Want::read)) write_some();
+  if (!closed_ && ev.writable && read_want_ == net::Want::write && !busy_) read_some();
   if (!closed_ && (ev.readable || ev.hangup || ev.error) && !busy_) read_some();
   // Level-triggered hang-ups repeat while muted: a peer gone mid-request is closed now.
   if (!closed_ && busy_ && (ev.error || ev.hangup)) close("peer closed the connection");
@@ -43,25 +68,27 @@ void Session::read_some() {
   for (int i = 0; i < 16 && !busy_ && !closed_; ++i) {
     // Straight into the frame decoder's buffer: no staging copy.
     std::span<std::byte> room = decoder_.prepare(64 * 1024);
-    ssize_t n = ::recv(fd_.get(), room.data(), room.size(), 0);
-    if (n > 0) {
-      if (auto r = decoder_.commit(static_cast<size_t>(n)); !r) {
+    auto status = transport_->read(room);
+    if (!status) {
+      close("recv: " + status.error().message);
+      return;
+    }
+    read_want_ = status->want == net::Want::nothing ? net::Want::read : status->want;
+    if (status->bytes > 0) {
+      if (auto r = decoder_.commit(status->bytes); !r) {
         close(r.error().message);
         return;
       }
       dispatch_next();
-      if (static_cast<size_t>(n) < room.size()) return;
-      continue;
     }
-    if (n == 0) {
+    if (status->eof) {
       peer_closed_ = true;
       if (!busy_) close("peer closed the connection");
       return;
     }
-    if (errno == EINTR) continue;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-    close(std::string("recv: ") + std::strerror(errno));
-    return;
+    // Fewer bytes than asked for: the socket is drained (a TLS transport leaves nothing
+    // buffered inside OpenSSL, see tls_transport.hpp); level-triggered epoll returns.
+    if (status->want != net::Want::nothing || status->bytes < room.size()) return;
   }
 }
 
@@ -123,7 +150,7 @@ bool Session::write_part() {
   if (part.is_file()) {
     // sendfile advances `at` itself; the part's own position stays for the next call.
     auto at = static_cast<off_t>(part.file.position + static_cast<int64_t>(out_done_));
-    n = ::sendfile(fd_.get(), part.file.file->fd(), &at, left);
+    n = ::sendfile(transport_->fd(), part.file.file->fd(), &at, left);
     if (n == 0) {
       // The file is shorter than the slice: it shrank under us (never for committed
       // batches), and the frame cannot be completed. The client sees a closed connection.
@@ -131,11 +158,22 @@ bool Session::write_part() {
             std::to_string(part.file.position + static_cast<int64_t>(part.file.length)));
       return false;
     }
+  } else if (!zero_copy_) {
+    // TLS: the transport encrypts; it reports what it waits for instead of errno.
+    auto status = transport_->write(
+        std::span<const std::byte>(frame.bytes().data() + part.begin + out_done_, left));
+    if (!status) {
+      close("send: " + status.error().message);
+      return false;
+    }
+    write_want_ = status->want == net::Want::nothing ? net::Want::write : status->want;
+    n = static_cast<ssize_t>(status->bytes);
+    if (n == 0) return false;  // resume when the transport's wait is over
   } else {
     // MSG_MORE while more parts follow: a fetch response's header leaves in the same TCP
     // segment as the first records sendfile sends (TCP_NODELAY would push it alone).
     bool more = out_part_ + 1 < frame.parts().size() || out_.size() > 1;
-    n = ::send(fd_.get(), frame.bytes().data() + part.begin + out_done_, left,
+    n = ::send(transport_->fd(), frame.bytes().data() + part.begin + out_done_, left,
                MSG_NOSIGNAL | (more ? MSG_MORE : 0));
   }
   if (n > 0) {
@@ -157,20 +195,25 @@ bool Session::write_part() {
 
 void Session::update_interest() {
   if (closed_) return;
-  bool want_write = !out_.empty();
-  bool want_read = !busy_ && !peer_closed_;
+  bool want_write = !out_.empty() && write_want_ == net::Want::write;
+  bool want_read = (!busy_ && !peer_closed_) || (!out_.empty() && write_want_ == net::Want::read);
+  if (!busy_ && !peer_closed_ && read_want_ == net::Want::write) want_write = true;
+  if (handshaking_) {
+    want_read = handshake_want_ == net::Want::read;
+    want_write = handshake_want_ == net::Want::write;
+  }
   net::Interest i = want_read ? (want_write ? net::Interest::read_write : net::Interest::read)
                               : (want_write ? net::Interest::write : net::Interest::none);
   if (i == interest_) return;
   interest_ = i;
-  (void)loop_.modify_fd(fd_.get(), i);
+  (void)loop_.modify_fd(transport_->fd(), i);
 }
 
 void Session::close(const std::string& reason) {
   if (closed_) return;
   closed_ = true;
-  loop_.remove_fd(fd_.get());
-  fd_.reset();
+  loop_.remove_fd(transport_->fd());
+  transport_->close();
   SessionId id = id_;
   CloseHandler cb = on_close_;
   loop_.post([cb, id, reason] { cb(id, reason); });

@@ -14,6 +14,10 @@
 // resuming after partial writes when the socket becomes writable again. The queue holds
 // the slices — and so their segment files' descriptors — until they are written.
 //
+// The socket is a net::Transport: plain TCP, or TLS on an SSL listener, whose handshake the
+// session drives from its readiness events before reading any frame (a client that does
+// not speak TLS fails the handshake and is closed; nobody else is affected).
+//
 // Owned by the Server; every member runs on the loop thread.
 #include <cstdint>
 #include <deque>
@@ -24,7 +28,7 @@
 #include "broker/server/outgoing_frame.hpp"
 #include "net/event_loop.hpp"
 #include "net/frame_decoder.hpp"
-#include "net/unique_fd.hpp"
+#include "net/transport.hpp"
 #include "protocol/types.hpp"
 
 namespace kafkit::broker {
@@ -40,8 +44,8 @@ class Session {
 
   /// `zero_copy`: the socket carries plain TCP, so file parts may go out with sendfile.
   /// A TLS session must pass false; file parts are then read into memory first.
-  Session(net::EventLoop& loop, net::UniqueFd fd, SessionId id, std::string peer,
-          size_t max_request_bytes, FrameHandler on_frame, CloseHandler on_close,
+  Session(net::EventLoop& loop, std::unique_ptr<net::Transport> transport, SessionId id,
+          std::string peer, size_t max_request_bytes, FrameHandler on_frame, CloseHandler on_close,
           bool zero_copy = false);
   ~Session();
   Session(const Session&) = delete;
@@ -61,16 +65,19 @@ class Session {
   const std::string& peer() const noexcept { return peer_; }
   bool closed() const noexcept { return closed_; }
   bool zero_copy() const noexcept { return zero_copy_; }
+  /// The transport ("plaintext", "ssl"): TLS details for handlers that need them.
+  net::Transport& transport() noexcept { return *transport_; }
 
  private:
   void on_events(net::IoEvents ev);
+  void continue_handshake();
   void read_some();
   void write_some();
   void dispatch_next();
   void update_interest();
 
   net::EventLoop& loop_;
-  net::UniqueFd fd_;
+  std::unique_ptr<net::Transport> transport_;
   SessionId id_;
   std::string peer_;
   net::FrameDecoder decoder_;
@@ -85,6 +92,10 @@ class Session {
   bool zero_copy_ = false;
   net::Interest interest_ = net::Interest::read;  // what the loop watches now (start())
   bool busy_ = false;                             // a request is being handled: muted
+  bool handshaking_ = true;                       // the transport's handshake is not done
+  net::Want handshake_want_ = net::Want::read;    // what it waits for
+  net::Want read_want_ = net::Want::read;         // what the last read waited for (TLS)
+  net::Want write_want_ = net::Want::write;       // what the last write waited for (TLS)
   bool closed_ = false;
   bool peer_closed_ = false;  // EOF seen; finish answering what was read, then close
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posted tasks

@@ -8,6 +8,7 @@
 
 #include "common/security_protocol.hpp"
 #include "net/broker_connection.hpp"
+#include "net/tls/tls_config.hpp"
 
 namespace kafkit::client {
 
@@ -28,6 +29,8 @@ struct ClusterConfig {
   bool allow_auto_create_topics = true;
   /// security.protocol: TLS and/or SASL on every connection.
   SecurityProtocol security_protocol = SecurityProtocol::plaintext;
+  /// ssl.*: used when security_protocol uses TLS (cluster_tls.hpp).
+  net::tls::TlsConfig tls;
 };
 
 /// Parses "host:port,host:port" (IPv6 as [::1]:9092); a missing port is 9092.

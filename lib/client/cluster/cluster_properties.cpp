@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "client/cluster/cluster_tls.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -19,9 +20,9 @@ Result<void> set_security_protocol(ClusterConfig& c, std::string_view key, std::
   auto p = parse_security_protocol(value);
   if (!p) return bad_property_value(key, value, "plaintext, ssl, sasl_plaintext or sasl_ssl");
   // Each protocol is refused here until the client side speaks it.
-  if (*p != SecurityProtocol::plaintext)
+  if (uses_sasl(*p))
     return Error{errc::invalid_argument, std::string(key) + "=" + std::string(value) +
-                                             ": not supported yet (plaintext only)"};
+                                             ": not supported yet (plaintext or ssl)"};
   c.security_protocol = *p;
   return {};
 }
@@ -56,10 +57,33 @@ const std::array kProperties{
                       c.connection.connection.receive_message_max_bytes =
                           static_cast<std::size_t>(*n);
                       return {})},
-    ClusterProperty{
-        {"security.protocol", "plaintext",
-         "plaintext, ssl, sasl_plaintext or sasl_ssl (only plaintext is supported yet)"},
-        set_security_protocol},
+    ClusterProperty{{"security.protocol", "plaintext",
+                     "plaintext, ssl, sasl_plaintext or sasl_ssl (sasl_* not supported yet)"},
+                    set_security_protocol},
+    // TLS (cluster_tls.cpp): read when security.protocol is ssl or sasl_ssl.
+    ClusterProperty{{"ssl.ca.location", "",
+                     "CA certificates: a PEM file or a hashed directory "
+                     "(default: the system's CAs)"},
+                    set_tls_property},
+    ClusterProperty{{"ssl.ca.pem", "", "CA certificates as PEM text"}, set_tls_property},
+    ClusterProperty{{"ssl.certificate.location", "", "Client certificate (PEM file) for mTLS"},
+                    set_tls_property},
+    ClusterProperty{{"ssl.certificate.pem", "", "Client certificate as PEM text"},
+                    set_tls_property},
+    ClusterProperty{{"ssl.key.location", "", "Client private key (PEM file)"}, set_tls_property},
+    ClusterProperty{{"ssl.key.pem", "", "Client private key as PEM text"}, set_tls_property},
+    ClusterProperty{{"ssl.key.password", "", "Password of an encrypted private key"},
+                    set_tls_property},
+    ClusterProperty{{"ssl.endpoint.identification.algorithm", "https",
+                     "https: the broker's certificate must name its host; none: no check"},
+                    set_tls_property},
+    ClusterProperty{{"enable.ssl.certificate.verification", "true",
+                     "false accepts any broker certificate (development only)"},
+                    set_tls_property},
+    ClusterProperty{{"ssl.cipher.suites", "", "Cipher suites (OpenSSL names; TLS 1.3 TLS_AES_...)"},
+                    set_tls_property},
+    ClusterProperty{{"ssl.enabled.protocols", "TLSv1.2,TLSv1.3", "TLS versions offered"},
+                    set_tls_property},
 };
 
 #undef KAFKIT_SETTER

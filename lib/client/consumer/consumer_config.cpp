@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "client/cluster/cluster_properties.hpp"
+#include "client/cluster/cluster_tls.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -233,6 +234,8 @@ Result<ConsumerConfig> ConsumerConfig::parse(const Config& config) {
     if (!r) return r.error();
   }
   auto r = check_combination(c);
+  if (!r) return r.error();
+  r = apply_tls(c.cluster);
   if (!r) return r.error();
   return c;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "client/cluster/cluster_properties.hpp"
+#include "client/cluster/cluster_tls.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -213,6 +214,8 @@ Result<ProducerConfig> ProducerConfig::parse(const Config& config) {
     if (!r) return r.error();
   }
   auto r = check_combination(c, config);
+  if (!r) return r.error();
+  r = apply_tls(c.cluster);
   if (!r) return r.error();
   return c;
 }

@@ -202,7 +202,7 @@ TEST_CASE("ProducerConfig: invalid values and unknown names are errors naming th
         Bad{"compression.level", "23"}, Bad{"enable.idempotence", "maybe"},
         Bad{"max.in.flight", "0"}, Bad{"request.timeout.ms", "0"}, Bad{"retries", "-1"},
         Bad{"queue.buffering.max.messages", "0"}, Bad{"max.block.ms", "-5"},
-        Bad{"message.max.bytes", "10"}, Bad{"security.protocol", "ssl"},
+        Bad{"message.max.bytes", "10"}, Bad{"security.protocol", "tls"},
         Bad{"metadata.max.age.ms", "abc"}}) {
     std::string name = b.name, value = b.value;
     CAPTURE(name);

@@ -1,0 +1,82 @@
+#include "client/cluster/cluster_tls.hpp"
+
+#include <array>
+#include <memory>
+#include <string>
+
+#include "common/property_values.hpp"
+#include "net/tls/tls_context.hpp"
+#include "net/tls/tls_transport.hpp"
+
+namespace kafkit::client {
+namespace {
+
+using StringField = std::string net::tls::TlsConfig::*;
+struct StringProperty {
+  std::string_view name;
+  StringField field;
+};
+constexpr std::array kStringProperties{
+    StringProperty{"ssl.ca.location", &net::tls::TlsConfig::ca_location},
+    StringProperty{"ssl.ca.pem", &net::tls::TlsConfig::ca_pem},
+    StringProperty{"ssl.certificate.location", &net::tls::TlsConfig::certificate_location},
+    StringProperty{"ssl.certificate.pem", &net::tls::TlsConfig::certificate_pem},
+    StringProperty{"ssl.key.location", &net::tls::TlsConfig::key_location},
+    StringProperty{"ssl.key.pem", &net::tls::TlsConfig::key_pem},
+    StringProperty{"ssl.key.password", &net::tls::TlsConfig::key_password},
+    StringProperty{"ssl.cipher.suites", &net::tls::TlsConfig::cipher_suites},
+    StringProperty{"ssl.enabled.protocols", &net::tls::TlsConfig::enabled_protocols},
+};
+
+}  // namespace
+
+bool is_tls_property(std::string_view key) noexcept {
+  for (const auto& p : kStringProperties)
+    if (p.name == key) return true;
+  return key == "ssl.endpoint.identification.algorithm" ||
+         key == "enable.ssl.certificate.verification";
+}
+
+Result<void> set_tls_property(ClusterConfig& c, std::string_view key, std::string_view value) {
+  for (const auto& p : kStringProperties) {
+    if (p.name == key) {
+      c.tls.*p.field = std::string(value);
+      return {};
+    }
+  }
+  if (key == "ssl.endpoint.identification.algorithm") {
+    // Java accepts "" for none; librdkafka "none".
+    if (value == "https" || value == "HTTPS") {
+      c.tls.verify_hostname = true;
+    } else if (value == "none" || value.empty()) {
+      c.tls.verify_hostname = false;
+    } else {
+      return bad_property_value(key, value, "https or none");
+    }
+    return {};
+  }
+  if (key == "enable.ssl.certificate.verification") {
+    auto v = parse_bool_property(key, value);
+    if (!v) return v.error();
+    c.tls.verify_certificate = *v;
+    return {};
+  }
+  return Error{errc::invalid_argument, "unknown TLS property " + std::string(key)};
+}
+
+Result<void> apply_tls(ClusterConfig& c) {
+  if (!uses_tls(c.security_protocol)) return {};
+  auto context = net::tls::TlsContext::client(c.tls);
+  if (!context) return context.error();
+  c.connection.make_transport =
+      [ctx = std::move(*context)](
+          net::UniqueFd fd,
+          const net::Address& address) -> Result<std::unique_ptr<net::Transport>> {
+    auto t = net::tls::TlsTransport::client(ctx, std::move(fd), address.host, address.to_string());
+    if (!t) return t.error();
+    return std::unique_ptr<net::Transport>(std::move(*t));
+  };
+  return {};
+}
+
+}  // namespace kafkit::client
