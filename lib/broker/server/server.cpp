@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -65,9 +66,16 @@ Result<uint16_t> Server::listen(const ListenerSpec& spec) {
                                           : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
     int raw = fd.get();
     bool zero_copy = listener_is_zero_copy(spec);
+    bool sasl = uses_sasl(spec.protocol);
+    if (sasl) {
+      if (auto r = prepare_sasl(); !r) {
+        ::freeaddrinfo(res);
+        return r.error();
+      }
+    }
     if (auto r = cluster_.loop.add_fd(
             raw, net::Interest::read,
-            [this, raw, zero_copy](net::IoEvents) { on_accept(raw, zero_copy); });
+            [this, raw, zero_copy, sasl](net::IoEvents) { on_accept(raw, zero_copy, sasl); });
         !r) {
       ::freeaddrinfo(res);
       return r.error();
@@ -90,9 +98,10 @@ void Server::close_sessions() {
   // Destroying a session closes its socket at once: the client sees EOF (or a reset when
   // it had unread bytes in flight), as when a broker drops its connections.
   sessions_.clear();
+  sasl_gates_.clear();
 }
 
-void Server::on_accept(int listen_fd, bool zero_copy) {
+void Server::on_accept(int listen_fd, bool zero_copy, bool sasl) {
   // Accept a bounded batch per wake-up; the level-triggered listener fires again if more wait.
   for (int i = 0; i < 64; ++i) {
     sockaddr_storage ss{};
@@ -107,20 +116,28 @@ void Server::on_accept(int listen_fd, bool zero_copy) {
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     SessionId id = next_session_++;
     std::weak_ptr<Server> self = weak_from_this();
+    auto max_request = static_cast<size_t>(cluster_.config.socket_request_max_bytes);
+    // Before SASL authentication only small frames are read (issue 8).
+    if (sasl) max_request = std::min(max_request, SaslGate::kMaxPreAuthFrame);
     auto session = std::make_unique<Session>(
-        cluster_.loop, net::UniqueFd(fd), id, peer_name(ss),
-        static_cast<size_t>(cluster_.config.socket_request_max_bytes),
+        cluster_.loop, net::UniqueFd(fd), id, peer_name(ss), max_request,
         [this](Session& s, protocol::Bytes frame) { on_frame(s, std::move(frame)); },
         [self](SessionId sid, const std::string&) {
-          if (auto server = self.lock()) server->sessions_.erase(sid);
+          if (auto server = self.lock()) {
+            server->sessions_.erase(sid);
+            server->sasl_gates_.erase(sid);
+          }
         },
         zero_copy);
     if (!session->start()) continue;
     sessions_.emplace(id, std::move(session));
+    if (sasl) sasl_gates_.emplace(id, std::make_unique<SaslGate>(authenticators_));
   }
 }
 
 void Server::on_frame(Session& s, protocol::Bytes frame) {
+  if (auto gate = sasl_gates_.find(s.id()); gate != sasl_gates_.end())
+    return on_sasl_frame(s, *gate->second, std::move(frame));
   dispatch_request(cluster_, node_id_, s.peer(), std::move(frame), weak_from_this(), s.id());
 }
 

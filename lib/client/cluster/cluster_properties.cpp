@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "client/cluster/cluster_security.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -12,17 +13,6 @@ Result<void> set_ms(std::chrono::milliseconds& field, std::string_view key, std:
   auto v = parse_long_property(key, value, min, max);
   if (!v) return v.error();
   field = std::chrono::milliseconds(*v);
-  return {};
-}
-
-Result<void> set_security_protocol(ClusterConfig& c, std::string_view key, std::string_view value) {
-  auto p = parse_security_protocol(value);
-  if (!p) return bad_property_value(key, value, "plaintext, ssl, sasl_plaintext or sasl_ssl");
-  // Each protocol is refused here until the client side speaks it.
-  if (*p != SecurityProtocol::plaintext)
-    return Error{errc::invalid_argument, std::string(key) + "=" + std::string(value) +
-                                             ": not supported yet (plaintext only)"};
-  c.security_protocol = *p;
   return {};
 }
 
@@ -58,8 +48,21 @@ const std::array kProperties{
                       return {})},
     ClusterProperty{
         {"security.protocol", "plaintext",
-         "plaintext, ssl, sasl_plaintext or sasl_ssl (only plaintext is supported yet)"},
+         "plaintext, ssl, sasl_plaintext or sasl_ssl (plaintext and sasl_plaintext yet)"},
         set_security_protocol},
+    ClusterProperty{{"sasl.mechanism", "PLAIN",
+                     "PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER (with sasl_*)"},
+                    set_sasl_mechanism},
+    ClusterProperty{{"sasl.mechanisms", "PLAIN", "Alias of sasl.mechanism (librdkafka)"}, nullptr},
+    ClusterProperty{{"sasl.username", "", "SASL username (PLAIN, SCRAM)"}, set_sasl_username},
+    ClusterProperty{{"sasl.password", "", "SASL password (PLAIN, SCRAM)"}, set_sasl_password},
+    ClusterProperty{{"sasl.oauthbearer.config", "",
+                     "Unsecured JWT: principal=<name> [scope=a,b] [lifeSeconds=n] "
+                     "[extension_<k>=<v>]"},
+                    set_sasl_oauthbearer_config},
+    ClusterProperty{{"enable.sasl.oauthbearer.unsecure.jwt", "false",
+                     "OAUTHBEARER with an unsigned token (development only)"},
+                    set_sasl_oauthbearer_unsecure_jwt},
 };
 
 #undef KAFKIT_SETTER
@@ -70,6 +73,7 @@ struct Alias {
 constexpr std::array kAliases{
     Alias{"metadata.broker.list", "bootstrap.servers"},
     Alias{"topic.metadata.refresh.interval.ms", "metadata.max.age.ms"},
+    Alias{"sasl.mechanisms", "sasl.mechanism"},
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "client/cluster/cluster_properties.hpp"
+#include "client/cluster/cluster_security.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -234,6 +235,7 @@ Result<ConsumerConfig> ConsumerConfig::parse(const Config& config) {
   }
   auto r = check_combination(c);
   if (!r) return r.error();
+  if (auto sec = finish_cluster_security(c.cluster); !sec) return sec.error();
   return c;
 }
 

@@ -23,7 +23,7 @@ struct RunningBroker {
   explicit RunningBroker(Properties extra, int nodes = 1) { start(std::move(extra), nodes); }
 
   void start(Properties extra = {}, int nodes = 1) {
-    extra["listeners"] = "127.0.0.1:0";
+    extra.try_emplace("listeners", "127.0.0.1:0");  // tests may ask for SASL_PLAINTEXT://
     extra["log.dirs"] = dir.path.string();
     auto config = BrokerConfig::from_properties(extra);
     // The message is built even on success when doctest reports successes (-s): ask for

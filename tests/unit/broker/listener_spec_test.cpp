@@ -22,7 +22,10 @@ TEST_CASE("listeners: unknown schemes and protocols not served yet are clear err
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().message.find("PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL") !=
         std::string::npos);
-  for (const char* text : {"SSL://h:1", "SASL_PLAINTEXT://h:1", "SASL_SSL://h:1"}) {
+  auto sasl = parse_listener("SASL_PLAINTEXT://127.0.0.1:0");
+  REQUIRE(sasl.ok());
+  CHECK(sasl->protocol == SecurityProtocol::sasl_plaintext);
+  for (const char* text : {"SSL://h:1", "SASL_SSL://h:1"}) {
     auto r = parse_listener(text);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().message.find("not supported yet") != std::string::npos);
