@@ -54,6 +54,8 @@ void MetadataUpdater::send_now() {
   if (conn == nullptr) {
     // No connection is ready; one is being opened. Look again shortly.
     schedule(config_.metadata_retry_backoff);
+    // Unless the brokers refuse our credentials: the clients report that (issue 8).
+    if (auto refused = pool_.authentication_error(); refused && listener_) listener_(&*refused);
     return;
   }
   protocol::MetadataRequest req;

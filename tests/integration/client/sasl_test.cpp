@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -154,6 +155,20 @@ TEST_CASE("sasl: wrong password, unknown user and unsupported mechanism are clea
     auto f = p.flush(25s);
     CHECK(Clock::now() - start < 24s);
     CHECK_FALSE((r.ok() && f.ok()));
+  }
+  // A consumer reports the refusal as an error event from poll().
+  {
+    Consumer c(client_config(b, "SCRAM-SHA-512", "alice", "wrong"));
+    REQUIRE(c.assign({{"t", 0, 0}}).ok());
+    std::optional<Error> reported;
+    auto deadline = Clock::now() + 10s;
+    while (!reported && Clock::now() < deadline) {
+      PollResult r = c.poll(100ms);
+      for (const auto& e : r.events)
+        if (e.type == ConsumerEvent::Type::error && e.error) reported = *e.error;
+    }
+    REQUIRE(reported.has_value());
+    CHECK_MESSAGE(reported->code == 58, reported->message);
   }
   // The broker still serves correct credentials.
   round_trip(b, "SCRAM-SHA-512", "after-refusals");
