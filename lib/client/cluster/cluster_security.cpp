@@ -42,7 +42,12 @@ Result<void> set_sasl_password(ClusterConfig& c, std::string_view, std::string_v
 
 Result<void> set_sasl_oauthbearer_config(ClusterConfig& c, std::string_view key,
                                          std::string_view value) {
-  // Checked now so a typo fails at construction, not at the first connection.
+  // Checked now so a typo fails at construction, not at the first connection. Empty is the
+  // default (finish_cluster_security asks for it when OAUTHBEARER needs it).
+  if (value.empty()) {
+    c.sasl_oauthbearer_config.clear();
+    return {};
+  }
   if (auto parsed = net::sasl::parse_unsecured_jwt_config(value); !parsed.ok())
     return Error{errc::invalid_argument, std::string(key) + ": " + parsed.error().message};
   c.sasl_oauthbearer_config = std::string(value);
