@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "broker/broker_tls_config.hpp"
+#include "broker/sasl/broker_sasl_config.hpp"
 #include "broker/topic_config.hpp"
 
 namespace kafkit::broker {
@@ -60,11 +61,6 @@ Result<ListenerSpec> parse_listener(std::string_view text) {
       return Error{errc::invalid_argument,
                    "listener \"" + std::string(text) +
                        "\": the scheme must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"};
-    // Each protocol is refused here until the server side serves it.
-    if (uses_sasl(*named))
-      return Error{errc::invalid_argument, "listener \"" + std::string(text) +
-                                               "\": " + security_protocol_name(*named) +
-                                               " listeners are not supported yet"};
     protocol = *named;
     rest = rest.substr(scheme + 3);
   }
@@ -178,6 +174,8 @@ Result<BrokerConfig> BrokerConfig::from_properties(const Properties& props) {
     } else if (is_broker_log_default(key)) {
       // Validated as the topic config it is the default of.
       if (auto r = validate_broker_log_default(key, value); !r) return r.error();
+    } else if (is_sasl_property(key)) {
+      if (auto r = validate_sasl_property(key, value); !r) return r.error();
     } else if (is_ignored(key)) {
       c.ignored.push_back(key);
     } else {

@@ -6,6 +6,7 @@
 
 #include "net/net_errors.hpp"
 #include "net/plain_transport.hpp"
+#include "net/sasl_setup_step.hpp"
 
 namespace kafkit::net {
 namespace {
@@ -211,6 +212,19 @@ void BrokerConnection::on_closed(const Error& error) {
 void BrokerConnection::fail_attempt(Error error) {
   connector_.reset();
   last_error_ = error;
+  if (is_authentication_error(error.code)) {
+    // Wrong credentials or mechanism (issue 8): the same attempt again cannot succeed, so the
+    // requests waiting for this connection fail now with that error instead of timing out.
+    // Reconnecting continues with backoff (the credentials may be fixed on the broker).
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (auto& w : waiting) {
+      loop_.cancel_timer(w.timer);
+      Error failed{error.code, w.request.api_name + " request to broker " + name_ +
+                                   " failed: " + error.message};
+      post_failure(std::move(w.request), std::move(failed));
+    }
+  }
   state_ = State::backing_off;
   auto delay = backoff_.next();
   backoff_timer_ = loop_.add_timer(delay, [this] {

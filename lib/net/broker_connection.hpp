@@ -85,6 +85,8 @@ class BrokerConnection {
   /// Connection attempts started so far (for tests and statistics).
   int attempts() const { return attempts_; }
   std::size_t waiting_count() const { return waiting_.size(); }
+  /// Why the last attempt or connection ended (cleared once a connection is ready).
+  const std::optional<Error>& last_error() const { return last_error_; }
 
  private:
   struct Waiting {

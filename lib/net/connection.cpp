@@ -439,6 +439,10 @@ void Connection::read_available() {
       }
     }
     if (status.value().eof) {
+      // A broker that refuses authentication answers, then closes: the setup step's answer
+      // (read just before the EOF, its completion still queued) says why, so it goes first.
+      if (state_ == State::setting_up) drain_completions();
+      if (state_ == State::closed) return;
       close(Error{errc::connection_closed, "the broker closed the connection (EOF)"});
       return;
     }

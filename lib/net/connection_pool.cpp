@@ -1,5 +1,7 @@
 #include "net/connection_pool.hpp"
 
+#include "net/sasl_setup_step.hpp"
+
 namespace kafkit::net {
 
 ConnectionPool::ConnectionPool(EventLoop& loop, BrokerConnectionConfig config,
@@ -38,6 +40,15 @@ BrokerConnection* ConnectionPool::node(std::int32_t id) {
   auto it = entries_.find(id);
   if (it == entries_.end()) return nullptr;
   return &open(id, it->second);
+}
+
+std::optional<Error> ConnectionPool::authentication_error() const {
+  for (const auto& [id, entry] : entries_) {
+    const auto& c = entry.connection;
+    if (c && c->last_error() && is_authentication_error(c->last_error()->code))
+      return c->last_error();
+  }
+  return std::nullopt;
 }
 
 BrokerConnection* ConnectionPool::any() {

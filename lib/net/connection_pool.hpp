@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ class ConnectionPool {
   /// bootstrap servers. When none is ready it starts the next candidate in turn and
   /// returns nullptr: ask again later (the state callback reports a connection ready).
   BrokerConnection* any();
+  /// A refused authentication (net/sasl_setup_step.hpp) that ended the last attempt of a
+  /// connection while none is ready: for callers that wait for any() (metadata) and must
+  /// report it rather than wait forever.
+  std::optional<Error> authentication_error() const;
   /// Stops and forgets every connection; pending requests fail with connection_closed.
   void stop();
 

@@ -34,6 +34,9 @@ class FrameDecoder {
   /// The payload of the next complete frame (without its size prefix), if there is one.
   std::optional<Bytes> next();
 
+  /// Changes the frame limit for frames whose prefix has not been checked yet (a broker
+  /// raises it once a SASL session has authenticated).
+  void set_max_frame_size(size_t max_frame_size) noexcept { max_ = max_frame_size; }
   /// Bytes received and not yet handed out.
   size_t buffered() const noexcept { return end_ - head_; }
   bool failed() const noexcept { return error_.has_value(); }

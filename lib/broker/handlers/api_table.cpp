@@ -9,7 +9,7 @@
 namespace kafkit::broker {
 namespace {
 
-const std::array<const ApiHandler*, 24> kHandlers{
+const std::array<const ApiHandler*, 26> kHandlers{
     &produce_api,           &fetch_api,
     &list_offsets_api,      &metadata_api,
     &find_coordinator_api,  &api_versions_api,
@@ -21,7 +21,8 @@ const std::array<const ApiHandler*, 24> kHandlers{
     &leave_group_api,       &list_groups_api,
     &describe_groups_api,   &delete_groups_api,
     &offset_commit_api,     &offset_fetch_api,
-    &offset_delete_api,     &incremental_alter_configs_api};
+    &offset_delete_api,     &incremental_alter_configs_api,
+    &sasl_handshake_api,    &sasl_authenticate_api};
 
 }  // namespace
 

@@ -28,5 +28,7 @@ extern const ApiHandler offset_commit_api;              // offset_commit.cpp
 extern const ApiHandler offset_fetch_api;               // offset_fetch.cpp
 extern const ApiHandler offset_delete_api;              // offset_delete.cpp
 extern const ApiHandler incremental_alter_configs_api;  // incremental_alter_configs.cpp
+extern const ApiHandler sasl_handshake_api;             // sasl_handshake.cpp
+extern const ApiHandler sasl_authenticate_api;          // sasl_authenticate.cpp
 
 }  // namespace kafkit::broker

@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -81,9 +82,17 @@ Result<uint16_t> Server::listen(const ListenerSpec& spec) {
                                           : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
     int raw = fd.get();
     bool zero_copy = listener_is_zero_copy(spec);
-    if (auto r = cluster_.loop.add_fd(
-            raw, net::Interest::read,
-            [this, raw, zero_copy, tls](net::IoEvents) { on_accept(raw, zero_copy, tls); });
+    bool sasl = uses_sasl(spec.protocol);
+    if (sasl) {
+      if (auto r = prepare_sasl(); !r) {
+        ::freeaddrinfo(res);
+        return r.error();
+      }
+    }
+    if (auto r = cluster_.loop.add_fd(raw, net::Interest::read,
+                                      [this, raw, zero_copy, tls, sasl](net::IoEvents) {
+                                        on_accept(raw, zero_copy, tls, sasl);
+                                      });
         !r) {
       ::freeaddrinfo(res);
       return r.error();
@@ -106,10 +115,11 @@ void Server::close_sessions() {
   // Destroying a session closes its socket at once: the client sees EOF (or a reset when
   // it had unread bytes in flight), as when a broker drops its connections.
   sessions_.clear();
+  sasl_gates_.clear();
 }
 
 void Server::on_accept(int listen_fd, bool zero_copy,
-                       const std::shared_ptr<net::tls::TlsContext>& tls) {
+                       const std::shared_ptr<net::tls::TlsContext>& tls, bool sasl) {
   // Accept a bounded batch per wake-up; the level-triggered listener fires again if more wait.
   for (int i = 0; i < 64; ++i) {
     sockaddr_storage ss{};
@@ -137,9 +147,11 @@ void Server::on_accept(int listen_fd, bool zero_copy,
     } else {
       transport = std::make_unique<net::PlainTransport>(net::UniqueFd(fd));
     }
+    auto max_request = static_cast<size_t>(cluster_.config.socket_request_max_bytes);
+    // Before SASL authentication only small frames are read (issue 8).
+    if (sasl) max_request = std::min(max_request, SaslGate::kMaxPreAuthFrame);
     auto session = std::make_unique<Session>(
-        cluster_.loop, std::move(transport), id, peer,
-        static_cast<size_t>(cluster_.config.socket_request_max_bytes),
+        cluster_.loop, std::move(transport), id, peer, max_request,
         [this](Session& s, protocol::Bytes frame) { on_frame(s, std::move(frame)); },
         [self, node = node_id_](SessionId sid, const std::string& reason) {
           auto server = self.lock();
@@ -149,14 +161,18 @@ void Server::on_accept(int listen_fd, bool zero_copy,
           if (reason.starts_with("TLS handshake"))
             server->cluster_.log("node " + std::to_string(node) + ": " + reason);
           server->sessions_.erase(sid);
+          server->sasl_gates_.erase(sid);
         },
         zero_copy);
     if (!session->start()) continue;
     sessions_.emplace(id, std::move(session));
+    if (sasl) sasl_gates_.emplace(id, std::make_unique<SaslGate>(authenticators_));
   }
 }
 
 void Server::on_frame(Session& s, protocol::Bytes frame) {
+  if (auto gate = sasl_gates_.find(s.id()); gate != sasl_gates_.end())
+    return on_sasl_frame(s, *gate->second, std::move(frame));
   dispatch_request(cluster_, node_id_, s.peer(), std::move(frame), weak_from_this(), s.id());
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "broker/broker_config.hpp"
+#include "broker/sasl/sasl_gate.hpp"
 #include "broker/server/session.hpp"
 #include "common/result.hpp"
 #include "net/event_loop.hpp"
@@ -47,8 +48,13 @@ class Server : public std::enable_shared_from_this<Server> {
   size_t session_count() const noexcept { return sessions_.size(); }
 
  private:
-  void on_accept(int listen_fd, bool zero_copy, const std::shared_ptr<net::tls::TlsContext>& tls);
+  void on_accept(int listen_fd, bool zero_copy, const std::shared_ptr<net::tls::TlsContext>& tls,
+                 bool sasl);
   void on_frame(Session& s, protocol::Bytes frame);
+  /// SASL listeners (server_sasl.cpp): builds the authenticators once, on the first one.
+  Result<void> prepare_sasl();
+  /// A frame of a session that has not authenticated yet.
+  void on_sasl_frame(Session& s, SaslGate& gate, protocol::Bytes frame);
 
   ClusterState& cluster_;
   int32_t node_id_;
@@ -56,6 +62,9 @@ class Server : public std::enable_shared_from_this<Server> {
   std::shared_ptr<net::tls::TlsContext> tls_;  // SSL listeners' context, built on first use
   SessionId next_session_ = 1;
   std::map<SessionId, std::unique_ptr<Session>> sessions_;  /// @thread loop
+  /// Sessions of SASL listeners that have not authenticated yet.
+  std::map<SessionId, std::unique_ptr<SaslGate>> sasl_gates_;  /// @thread loop
+  std::shared_ptr<const net::sasl::ServerAuthenticators> authenticators_;
 };
 
 }  // namespace kafkit::broker

@@ -61,6 +61,14 @@ class Session {
   /// Closes the socket; the close handler runs later on the loop (never re-entrantly).
   void close(const std::string& reason);
 
+  /// Changes the largest request frame accepted from now on (SASL: 512 KiB until
+  /// authenticated, socket.request.max.bytes afterwards).
+  void set_max_request_bytes(size_t bytes) noexcept { decoder_.set_max_frame_size(bytes); }
+  /// The authenticated SASL principal (empty: none, e.g. a PLAINTEXT listener), for
+  /// authorization.
+  const std::string& principal() const noexcept { return principal_; }
+  void set_principal(std::string principal) { principal_ = std::move(principal); }
+
   SessionId id() const noexcept { return id_; }
   const std::string& peer() const noexcept { return peer_; }
   bool closed() const noexcept { return closed_; }
@@ -80,6 +88,7 @@ class Session {
   std::unique_ptr<net::Transport> transport_;
   SessionId id_;
   std::string peer_;
+  std::string principal_;
   net::FrameDecoder decoder_;
   FrameHandler on_frame_;
   CloseHandler on_close_;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "client/cluster/cluster_properties.hpp"
-#include "client/cluster/cluster_tls.hpp"
+#include "client/cluster/cluster_security.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -68,7 +68,7 @@ Result<AdminConfig> AdminConfig::parse(const Config& config) {
   if (c.cluster.bootstrap.empty())
     return Error{errc::invalid_argument, "bootstrap.servers is required (host:port[,...])"};
   c.cluster.connection.connection.request_timeout = c.request_timeout;
-  if (auto r = apply_tls(c.cluster); !r) return r.error();
+  if (auto sec = finish_cluster_security(c.cluster); !sec) return sec.error();
   return c;
 }
 

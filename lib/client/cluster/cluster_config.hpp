@@ -8,6 +8,7 @@
 
 #include "common/security_protocol.hpp"
 #include "net/broker_connection.hpp"
+#include "net/sasl_setup_step.hpp"
 #include "net/tls/tls_config.hpp"
 
 namespace kafkit::client {
@@ -31,6 +32,11 @@ struct ClusterConfig {
   SecurityProtocol security_protocol = SecurityProtocol::plaintext;
   /// ssl.*: used when security_protocol uses TLS (cluster_tls.hpp).
   net::tls::TlsConfig tls;
+  /// sasl.mechanism, sasl.username, sasl.password (client/cluster/cluster_security.hpp).
+  net::SaslClientConfig sasl;
+  /// sasl.oauthbearer.config and enable.sasl.oauthbearer.unsecure.jwt.
+  std::string sasl_oauthbearer_config;
+  bool sasl_oauthbearer_unsecure_jwt = false;
 };
 
 /// Parses "host:port,host:port" (IPv6 as [::1]:9092); a missing port is 9092.

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "client/cluster/cluster_security.hpp"
 #include "client/cluster/cluster_tls.hpp"
 #include "common/property_values.hpp"
 
@@ -13,17 +14,6 @@ Result<void> set_ms(std::chrono::milliseconds& field, std::string_view key, std:
   auto v = parse_long_property(key, value, min, max);
   if (!v) return v.error();
   field = std::chrono::milliseconds(*v);
-  return {};
-}
-
-Result<void> set_security_protocol(ClusterConfig& c, std::string_view key, std::string_view value) {
-  auto p = parse_security_protocol(value);
-  if (!p) return bad_property_value(key, value, "plaintext, ssl, sasl_plaintext or sasl_ssl");
-  // Each protocol is refused here until the client side speaks it.
-  if (uses_sasl(*p))
-    return Error{errc::invalid_argument, std::string(key) + "=" + std::string(value) +
-                                             ": not supported yet (plaintext or ssl)"};
-  c.security_protocol = *p;
   return {};
 }
 
@@ -57,9 +47,22 @@ const std::array kProperties{
                       c.connection.connection.receive_message_max_bytes =
                           static_cast<std::size_t>(*n);
                       return {})},
-    ClusterProperty{{"security.protocol", "plaintext",
-                     "plaintext, ssl, sasl_plaintext or sasl_ssl (sasl_* not supported yet)"},
-                    set_security_protocol},
+    ClusterProperty{
+        {"security.protocol", "plaintext", "plaintext, ssl, sasl_plaintext or sasl_ssl"},
+        set_security_protocol},
+    ClusterProperty{{"sasl.mechanism", "PLAIN",
+                     "PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER (with sasl_*)"},
+                    set_sasl_mechanism},
+    ClusterProperty{{"sasl.mechanisms", "PLAIN", "Alias of sasl.mechanism (librdkafka)"}, nullptr},
+    ClusterProperty{{"sasl.username", "", "SASL username (PLAIN, SCRAM)"}, set_sasl_username},
+    ClusterProperty{{"sasl.password", "", "SASL password (PLAIN, SCRAM)"}, set_sasl_password},
+    ClusterProperty{{"sasl.oauthbearer.config", "",
+                     "Unsecured JWT: principal=<name> [scope=a,b] [lifeSeconds=n] "
+                     "[extension_<k>=<v>]"},
+                    set_sasl_oauthbearer_config},
+    ClusterProperty{{"enable.sasl.oauthbearer.unsecure.jwt", "false",
+                     "OAUTHBEARER with an unsigned token (development only)"},
+                    set_sasl_oauthbearer_unsecure_jwt},
     // TLS (cluster_tls.cpp): read when security.protocol is ssl or sasl_ssl.
     ClusterProperty{{"ssl.ca.location", "",
                      "CA certificates: a PEM file or a hashed directory "
@@ -94,6 +97,7 @@ struct Alias {
 constexpr std::array kAliases{
     Alias{"metadata.broker.list", "bootstrap.servers"},
     Alias{"topic.metadata.refresh.interval.ms", "metadata.max.age.ms"},
+    Alias{"sasl.mechanisms", "sasl.mechanism"},
 };
 
 }  // namespace

@@ -71,6 +71,8 @@ void MetadataUpdater::send_now() {
     // connection_ready()), or shortly in any case.
     awaiting_connection_ = true;
     schedule(config_.metadata_retry_backoff);
+    // Unless the brokers refuse our credentials: the clients report that (issue 8).
+    if (auto refused = pool_.authentication_error(); refused && listener_) listener_(&*refused);
     return;
   }
   awaiting_connection_ = false;

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "client/cluster/cluster_properties.hpp"
-#include "client/cluster/cluster_tls.hpp"
+#include "client/cluster/cluster_security.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -235,8 +235,7 @@ Result<ConsumerConfig> ConsumerConfig::parse(const Config& config) {
   }
   auto r = check_combination(c);
   if (!r) return r.error();
-  r = apply_tls(c.cluster);
-  if (!r) return r.error();
+  if (auto sec = finish_cluster_security(c.cluster); !sec) return sec.error();
   return c;
 }
 

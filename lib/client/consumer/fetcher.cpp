@@ -1,5 +1,8 @@
 #include "client/consumer/fetcher.hpp"
 
+#include <utility>
+#include "net/sasl_setup_step.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -101,7 +104,12 @@ void Fetcher::schedule(net::Clock::time_point when) {
 }
 
 void Fetcher::on_metadata(const Error* error) {
+  if (error != nullptr && net::is_authentication_error(error->code)) {
+    // Refused credentials (issue 8): an error event for poll(), once, not a silent wait.
+    if (!std::exchange(reported_authentication_error_, true)) state_.post_error(*error);
+  }
   if (error == nullptr) {
+    reported_authentication_error_ = false;
     offsets_.on_metadata();
     // An assigned topic the cluster does not have (or refuses): told once, fetched again
     // when a later refresh shows it.

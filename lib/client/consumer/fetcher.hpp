@@ -72,9 +72,10 @@ class Fetcher {
   net::ConnectionPool control_pool_;
   MetadataUpdater metadata_;
   OffsetClient offsets_;
-  std::set<std::int32_t> fetching_nodes_;  // one Fetch in flight per leader
-  std::set<std::int32_t> failing_nodes_;   // fetch failures reported, not yet recovered
-  std::set<std::string> reported_topics_;  // assigned topics reported missing
+  std::set<std::int32_t> fetching_nodes_;       // one Fetch in flight per leader
+  std::set<std::int32_t> failing_nodes_;        // fetch failures reported, not yet recovered
+  std::set<std::string> reported_topics_;       // assigned topics reported missing
+  bool reported_authentication_error_ = false;  // issue 8: told once until a success
   net::EarliestTimer timer_;
   bool shut_down_ = false;
   std::atomic<bool> wake_pending_{false};

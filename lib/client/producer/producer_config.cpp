@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "client/cluster/cluster_properties.hpp"
-#include "client/cluster/cluster_tls.hpp"
+#include "client/cluster/cluster_security.hpp"
 #include "common/property_values.hpp"
 
 namespace kafkit::client {
@@ -215,8 +215,7 @@ Result<ProducerConfig> ProducerConfig::parse(const Config& config) {
   }
   auto r = check_combination(c, config);
   if (!r) return r.error();
-  r = apply_tls(c.cluster);
-  if (!r) return r.error();
+  if (auto sec = finish_cluster_security(c.cluster); !sec) return sec.error();
   return c;
 }
 

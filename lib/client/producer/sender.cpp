@@ -1,5 +1,7 @@
 #include "client/producer/sender.hpp"
 
+#include "net/sasl_setup_step.hpp"
+
 #include <algorithm>
 
 #include "net/net_errors.hpp"
@@ -96,7 +98,14 @@ void Sender::schedule(SteadyClock::time_point when) {
 }
 
 void Sender::on_metadata(const Error* error) {
-  if (error != nullptr) return;
+  if (error != nullptr) {
+    // Refused credentials (issue 8) will not fix themselves: a send() waiting for a topic's
+    // metadata fails with the broker's reason instead of blocking for max.block.ms.
+    if (net::is_authentication_error(error->code))
+      for (const std::string& name : accumulator_.topics())
+        if (metadata_.cache().topic(name) == nullptr) accumulator_.set_topic_error(name, *error);
+    return;
+  }
   const MetadataCache& cache = metadata_.cache();
   bool missing = false;
   for (const std::string& name : accumulator_.topics()) {

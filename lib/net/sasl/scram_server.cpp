@@ -102,6 +102,7 @@ Result<std::string> ScramServer::on_client_first(std::string_view message) {
   username_ = std::move(first->username);
   gs2_header_ = std::move(first->gs2_header);
   client_first_bare_ = std::move(first->bare);
+  client_nonce_ = first->nonce;
   nonce_ = first->nonce + server_part;
   server_first_ = format_server_first(nonce_, credential_->salt, credential_->iterations);
   return server_first_;
@@ -115,7 +116,11 @@ Result<std::string> ScramServer::on_client_final(std::string_view message) {
     return Error{errc::authentication_failed,
                  "Authentication failed: channel binding does not match the gs2 header"};
   }
-  if (final_message->nonce != nonce_) {
+  // librdkafka (seen with 2.0.2) sends its client nonce again in front of the combined
+  // nonce; Kafka's broker accepts a final nonce that ends with the combined one. Only that
+  // exact form is accepted besides RFC 5802's: the server's whole nonce is in it either way,
+  // and the proof covers the message as sent.
+  if (final_message->nonce != nonce_ && final_message->nonce != client_nonce_ + nonce_) {
     return Error{errc::authentication_failed, "Authentication failed: Invalid client nonce"};
   }
   if (final_message->proof.size() != scram_digest_size(hash_)) return invalid_credentials(hash_);

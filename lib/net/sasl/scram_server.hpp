@@ -51,7 +51,8 @@ class ScramServer final : public ServerMechanism {
   std::optional<ScramCredential> credential_;
   std::string username_;
   std::string gs2_header_;
-  std::string nonce_;  // client nonce + server nonce
+  std::string nonce_;         // client nonce + server nonce
+  std::string client_nonce_;  // the client's part alone (librdkafka's final nonce, below)
   std::string client_first_bare_;
   std::string server_first_;
   std::string principal_;

@@ -23,8 +23,8 @@ struct RunningBroker {
   explicit RunningBroker(Properties extra, int nodes = 1) { start(std::move(extra), nodes); }
 
   void start(Properties extra = {}, int nodes = 1) {
-    // Tests may bring their own listeners (SSL://127.0.0.1:0, several protocols).
-    if (extra.count("listeners") == 0) extra["listeners"] = "127.0.0.1:0";
+    // Tests may bring their own listeners (SSL://127.0.0.1:0, SASL_PLAINTEXT://, several).
+    extra.try_emplace("listeners", "127.0.0.1:0");
     extra["log.dirs"] = dir.path.string();
     auto config = BrokerConfig::from_properties(extra);
     // The message is built even on success when doctest reports successes (-s): ask for

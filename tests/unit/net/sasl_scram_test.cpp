@@ -357,6 +357,27 @@ TEST_CASE("client refuses an empty or NUL-carrying username") {
   CHECK_FALSE(nul.initial_response().ok());
 }
 
+TEST_CASE("server takes librdkafka's client-final nonce (client nonce + combined nonce)") {
+  // librdkafka 2.0.2 repeats its nonce in front of the combined one; Kafka accepts that. The
+  // nonce check passes, so the exchange fails at the proof (computed for the RFC form here),
+  // not as an invalid nonce.
+  ScramServer server = rfc_server();
+  REQUIRE(server.next(kClientFirst).ok());
+  auto r = server.next(
+      "c=biws,r=rOprNGfwEbeRWgbNEkqOrOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+      "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
+  REQUIRE_FALSE(r.ok());
+  CHECK_FALSE(contains(r.error().message, "Invalid client nonce"));
+  // Any other prefix is refused as a nonce.
+  ScramServer other = rfc_server();
+  REQUIRE(other.next(kClientFirst).ok());
+  auto bad = other.next(
+      "c=biws,r=XrOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+      "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(contains(bad.error().message, "Invalid client nonce"));
+}
+
 TEST_CASE("server rejects a client-final nonce other than the combined nonce") {
   ScramServer server = rfc_server();
   REQUIRE(server.next(kClientFirst).ok());
