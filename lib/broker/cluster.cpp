@@ -105,7 +105,7 @@ Result<std::unique_ptr<Cluster>> Cluster::start(ClusterOptions options) {
     // Extra listeners of a single node (rare): bound, not advertised separately.
     if (options.nodes == 1)
       for (size_t l = 1; l < config.listeners.size(); ++l)
-        if (auto p = server->listen(config.listeners[l]); !p) return p.error();
+        if (auto p = server->listen(config.listeners[l], l); !p) return p.error();
     state.log("node " + std::to_string(id) + " listening on " + spec.host + ":" +
               std::to_string(*port));
     state.nodes.push_back(NodeInfo{id, c->host_, *port});

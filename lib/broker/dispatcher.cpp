@@ -56,12 +56,16 @@ void Responder::deliver(protocol::Bytes frame) const {
   send_frame(OutgoingFrame(std::move(frame)));
 }
 
-void dispatch_request(ClusterState& cluster, int32_t node_id, const std::string& peer,
-                      protocol::Bytes frame, std::weak_ptr<Server> server, SessionId session) {
+void dispatch_request(ClusterState& cluster, int32_t node_id, const Session& s,
+                      protocol::Bytes frame, std::weak_ptr<Server> server) {
   Request req;
   req.frame = std::move(frame);
   req.node_id = node_id;
-  req.peer = peer;
+  req.peer = s.peer();
+  req.principal = s.principal();
+  req.listener = s.listener();
+  const std::string& peer = req.peer;
+  SessionId session = s.id();
   auto close = [&](const std::string& why) {
     cluster.log("closing connection from " + peer + ": " + why);
     if (auto s = server.lock()) s->close_session(session, why);

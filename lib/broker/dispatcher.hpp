@@ -10,8 +10,11 @@
 namespace kafkit::broker {
 
 class ClusterState;
+class Session;
 
-void dispatch_request(ClusterState& cluster, int32_t node_id, const std::string& peer,
-                      protocol::Bytes frame, std::weak_ptr<Server> server, SessionId session);
+/// Routes one request frame of session `s` (its peer, principal and listener go into the
+/// Request) to its handler.
+void dispatch_request(ClusterState& cluster, int32_t node_id, const Session& s,
+                      protocol::Bytes frame, std::weak_ptr<Server> server);
 
 }  // namespace kafkit::broker

@@ -23,6 +23,12 @@ struct Request {
   size_t body_offset = 0;  // where the body starts in `frame`
   int32_t node_id = -1;    // the node whose listener received it
   std::string peer;        // "host:port" of the client, for log lines
+  /// The authenticated SASL principal of the connection (empty: not authenticated, e.g. a
+  /// PLAINTEXT listener), for authorization.
+  std::string principal;
+  /// Which of the node's listeners (BrokerConfig::listeners index) the client came in on:
+  /// metadata answers advertise that listener's endpoints.
+  size_t listener = 0;
 
   protocol::ByteView body() const { return protocol::ByteView(frame).subspan(body_offset); }
   int16_t version() const noexcept { return header.api_version; }

@@ -41,7 +41,7 @@ Server::~Server() {
   stop();
 }
 
-Result<uint16_t> Server::listen(const ListenerSpec& spec) {
+Result<uint16_t> Server::listen(const ListenerSpec& spec, size_t index) {
   std::shared_ptr<net::tls::TlsContext> tls;
   if (uses_tls(spec.protocol)) {
     // One context per node, built on its first TLS listener: a bad certificate or key
@@ -81,18 +81,16 @@ Result<uint16_t> Server::listen(const ListenerSpec& spec) {
         ntohs(bound.ss_family == AF_INET6 ? reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port
                                           : reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
     int raw = fd.get();
-    bool zero_copy = listener_is_zero_copy(spec);
-    bool sasl = uses_sasl(spec.protocol);
-    if (sasl) {
+    AcceptTraits traits{index, listener_is_zero_copy(spec), tls, uses_sasl(spec.protocol)};
+    if (traits.sasl) {
       if (auto r = prepare_sasl(); !r) {
         ::freeaddrinfo(res);
         return r.error();
       }
     }
-    if (auto r = cluster_.loop.add_fd(raw, net::Interest::read,
-                                      [this, raw, zero_copy, tls, sasl](net::IoEvents) {
-                                        on_accept(raw, zero_copy, tls, sasl);
-                                      });
+    if (auto r =
+            cluster_.loop.add_fd(raw, net::Interest::read,
+                                 [this, raw, traits](net::IoEvents) { on_accept(raw, traits); });
         !r) {
       ::freeaddrinfo(res);
       return r.error();
@@ -118,8 +116,7 @@ void Server::close_sessions() {
   sasl_gates_.clear();
 }
 
-void Server::on_accept(int listen_fd, bool zero_copy,
-                       const std::shared_ptr<net::tls::TlsContext>& tls, bool sasl) {
+void Server::on_accept(int listen_fd, const AcceptTraits& traits) {
   // Accept a bounded batch per wake-up; the level-triggered listener fires again if more wait.
   for (int i = 0; i < 64; ++i) {
     sockaddr_storage ss{};
@@ -136,8 +133,8 @@ void Server::on_accept(int listen_fd, bool zero_copy,
     std::weak_ptr<Server> self = weak_from_this();
     std::string peer = peer_name(ss);
     std::unique_ptr<net::Transport> transport;
-    if (tls) {
-      auto t = net::tls::TlsTransport::server(tls, net::UniqueFd(fd), "client " + peer);
+    if (traits.tls) {
+      auto t = net::tls::TlsTransport::server(traits.tls, net::UniqueFd(fd), "client " + peer);
       if (!t) {
         cluster_.log("node " + std::to_string(node_id_) + ": TLS session for " + peer +
                      " not created: " + t.error().message);
@@ -149,7 +146,7 @@ void Server::on_accept(int listen_fd, bool zero_copy,
     }
     auto max_request = static_cast<size_t>(cluster_.config.socket_request_max_bytes);
     // Before SASL authentication only small frames are read (issue 8).
-    if (sasl) max_request = std::min(max_request, SaslGate::kMaxPreAuthFrame);
+    if (traits.sasl) max_request = std::min(max_request, SaslGate::kMaxPreAuthFrame);
     auto session = std::make_unique<Session>(
         cluster_.loop, std::move(transport), id, peer, max_request,
         [this](Session& s, protocol::Bytes frame) { on_frame(s, std::move(frame)); },
@@ -163,17 +160,18 @@ void Server::on_accept(int listen_fd, bool zero_copy,
           server->sessions_.erase(sid);
           server->sasl_gates_.erase(sid);
         },
-        zero_copy);
+        traits.zero_copy);
+    session->set_listener(traits.listener);
     if (!session->start()) continue;
     sessions_.emplace(id, std::move(session));
-    if (sasl) sasl_gates_.emplace(id, std::make_unique<SaslGate>(authenticators_));
+    if (traits.sasl) sasl_gates_.emplace(id, std::make_unique<SaslGate>(authenticators_));
   }
 }
 
 void Server::on_frame(Session& s, protocol::Bytes frame) {
   if (auto gate = sasl_gates_.find(s.id()); gate != sasl_gates_.end())
     return on_sasl_frame(s, *gate->second, std::move(frame));
-  dispatch_request(cluster_, node_id_, s.peer(), std::move(frame), weak_from_this(), s.id());
+  dispatch_request(cluster_, node_id_, s, std::move(frame), weak_from_this());
 }
 
 void Server::deliver(SessionId id, protocol::Bytes frame) {

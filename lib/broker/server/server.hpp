@@ -27,8 +27,9 @@ class Server : public std::enable_shared_from_this<Server> {
   Server(ClusterState& cluster, int32_t node_id);
   ~Server();
 
-  /// Binds and listens; returns the bound port (useful with port 0).
-  Result<uint16_t> listen(const ListenerSpec& spec);
+  /// Binds and listens; returns the bound port (useful with port 0). `index` is the
+  /// listener's place in BrokerConfig::listeners, kept on each session it accepts.
+  Result<uint16_t> listen(const ListenerSpec& spec, size_t index = 0);
   /// Closes listeners and every session.
   void stop();
   /// Closes every client session; the listeners stay open.
@@ -48,8 +49,14 @@ class Server : public std::enable_shared_from_this<Server> {
   size_t session_count() const noexcept { return sessions_.size(); }
 
  private:
-  void on_accept(int listen_fd, bool zero_copy, const std::shared_ptr<net::tls::TlsContext>& tls,
-                 bool sasl);
+  /// What a listener gives the sessions it accepts.
+  struct AcceptTraits {
+    size_t listener = 0;
+    bool zero_copy = false;
+    std::shared_ptr<net::tls::TlsContext> tls;  // null: plaintext
+    bool sasl = false;
+  };
+  void on_accept(int listen_fd, const AcceptTraits& traits);
   void on_frame(Session& s, protocol::Bytes frame);
   /// SASL listeners (server_sasl.cpp): builds the authenticators once, on the first one.
   Result<void> prepare_sasl();

@@ -22,7 +22,7 @@ void Server::on_sasl_frame(Session& s, SaslGate& gate, protocol::Bytes frame) {
   SessionId id = s.id();
   switch (outcome.action) {
     case Action::dispatch:
-      dispatch_request(cluster_, node_id_, s.peer(), std::move(frame), weak_from_this(), id);
+      dispatch_request(cluster_, node_id_, s, std::move(frame), weak_from_this());
       return;
     case Action::respond:
       if (gate.authenticated()) {

@@ -68,6 +68,9 @@ class Session {
   /// authorization.
   const std::string& principal() const noexcept { return principal_; }
   void set_principal(std::string principal) { principal_ = std::move(principal); }
+  /// The index of the listener (BrokerConfig::listeners) the session was accepted on.
+  size_t listener() const noexcept { return listener_; }
+  void set_listener(size_t index) noexcept { listener_ = index; }
 
   SessionId id() const noexcept { return id_; }
   const std::string& peer() const noexcept { return peer_; }
@@ -89,6 +92,7 @@ class Session {
   SessionId id_;
   std::string peer_;
   std::string principal_;
+  size_t listener_ = 0;
   net::FrameDecoder decoder_;
   FrameHandler on_frame_;
   CloseHandler on_close_;
