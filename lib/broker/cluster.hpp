@@ -1,6 +1,6 @@
 #pragma once
 // broker::Cluster: the reference broker as a library object. Starts N nodes in one
-// process, each on its own listener, all sharing one loop thread that owns every piece of
+// process, each on its own listeners, all sharing one loop thread that owns every piece of
 // cluster state. Used by the kafkit-broker binary and, in-process, by tests
 // (start on port 0, ask for the ports, stop), which can also break it on purpose: move
 // leaders, fail or delay the next requests of an API, stop and restart nodes.
