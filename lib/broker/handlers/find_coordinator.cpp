@@ -33,7 +33,7 @@ struct Answer {
   int32_t port = -1;
 };
 
-Answer answer(const ClusterState& cluster, int8_t key_type, std::string_view key) {
+Answer answer(const ClusterState& cluster, size_t listener, int8_t key_type, std::string_view key) {
   Answer a;
   if (key_type != kGroupKey && key_type != kTransactionKey) {
     a.error = code(ErrorCode::InvalidRequest);
@@ -55,7 +55,7 @@ Answer answer(const ClusterState& cluster, int8_t key_type, std::string_view key
   }
   a.node_id = node->id;
   a.host = node->host;
-  a.port = node->port;
+  a.port = node->port(listener);
   return a;
 }
 
@@ -69,7 +69,7 @@ void handle_find_coordinator(HandlerContext& ctx) {
   std::optional<int16_t> injected = ctx.cluster.faults.take_error(FindCoordinatorRequest::api_key);
   auto answer_key = [&](const std::string& key) {
     return injected ? Answer{*injected, std::nullopt, -1, "", -1}
-                    : answer(ctx.cluster, req->key_type, key);
+                    : answer(ctx.cluster, ctx.request.listener, req->key_type, key);
   };
   if (ctx.request.version() < kFirstBatchedVersion) {
     Answer a = answer_key(req->key);
