@@ -58,11 +58,12 @@ Error bad_rule(std::string_view rule, std::string_view why) {
                    "<operation>[,<operation>...])"};
 }
 
-// "User:<name>" with a non-empty name without `:` or `;`.
+// "User:<name>" with a non-empty name without `:` or `;` (a `,` is fine: certificate
+// subjects are "CN=client,O=Example").
 bool valid_principal(std::string_view p) {
   if (!p.starts_with("User:")) return false;
   std::string_view name = p.substr(5);
-  return !name.empty() && name.find_first_of(":;,") == std::string_view::npos;
+  return !name.empty() && name.find_first_of(":;") == std::string_view::npos;
 }
 
 Result<AclRule> parse_rule(std::string_view text) {

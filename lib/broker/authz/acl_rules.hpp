@@ -15,7 +15,8 @@
 //                                      principal, any operation) is open to everyone.
 //   acl.rules=<rule>;<rule>;...        the ALLOW rules, one per `;`-separated entry:
 //        <principal>:<resource type>:<resource name>:<operation>[,<operation>...]
-//     principal      User:<name>, or User:* for every principal. A SASL connection is
+//     principal      User:<name> (no `:` or `;` in the name), or User:* for every principal. A SASL
+//     connection is
 //                    User:<SASL user name>; a connection that did not authenticate
 //                    (PLAINTEXT or SSL without a client certificate) is User:ANONYMOUS;
 //                    an SSL connection with a client certificate is User:<subject DN>

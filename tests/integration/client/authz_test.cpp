@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../broker/broker_fixture.hpp"
+#include "../net/tls_certs.hpp"
 #include "kafkit/admin.hpp"
 #include "kafkit/consumer.hpp"
 #include "kafkit/producer.hpp"
@@ -299,6 +300,39 @@ TEST_CASE("authz: allow.everyone.if.no.acl.found opens the topics no rule names"
   // orders has rules: still refused.
   Producer p(with(with(bob(b), "enable.idempotence", "false"), "linger.ms", "1"));
   auto refused = produce(p, "orders", 1, "bob-");
+  REQUIRE(refused.size() == 1);
+  REQUIRE(refused.front().error.has_value());
+  CHECK(refused.front().error->code == kTopicAuthorizationFailed);
+}
+
+TEST_CASE("authz: on an SSL listener the client certificate's subject is the principal") {
+  broker::test::TempDir dir;
+  tls::TestPki pki(dir.path);
+  // Kafka's default principal builder: User:<subject DN in RFC 2253 form>; no certificate
+  // (ssl.client.auth=requested lets such clients in) is User:ANONYMOUS.
+  RunningBroker b({{"listeners", "SSL://127.0.0.1:0"},
+                   {"ssl.certificate.location", pki.path("server.pem")},
+                   {"ssl.key.location", pki.path("server.key")},
+                   {"ssl.ca.location", pki.path("ca.pem")},
+                   {"ssl.client.auth", "requested"},
+                   {"authorizer.class.name", "kafka.security.authorizer.AclAuthorizer"},
+                   {"acl.rules",
+                    "User:CN=kafkit-client,O=kafkit test:topic:mtls:all;"
+                    "User:ANONYMOUS:topic:mtls:describe"}});
+  Config anonymous{{"bootstrap.servers", b.cluster->bootstrap_servers()},
+                   {"security.protocol", "ssl"},
+                   {"ssl.ca.location", pki.path("ca.pem")},
+                   {"linger.ms", "1"}};
+  Config with_cert = with(with(anonymous, "ssl.certificate.location", pki.path("client.pem")),
+                          "ssl.key.location", pki.path("client.key"));
+  {
+    Producer p(with_cert);  // auto-creates the topic: `all` includes CREATE
+    auto reports = produce(p, "mtls", 2, "cert-");
+    REQUIRE(reports.size() == 2);
+    for (const auto& d : reports) CHECK_MESSAGE(d.ok(), (d.ok() ? "" : d.error->message));
+  }
+  Producer p(with(anonymous, "enable.idempotence", "false"));
+  auto refused = produce(p, "mtls", 1, "anonymous-");
   REQUIRE(refused.size() == 1);
   REQUIRE(refused.front().error.has_value());
   CHECK(refused.front().error->code == kTopicAuthorizationFailed);

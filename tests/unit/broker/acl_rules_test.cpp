@@ -62,6 +62,13 @@ TEST_CASE("acl.rules: literal, prefixed and wildcard names, several operations")
   CHECK(parse_acl_rules("")->empty());
 }
 
+TEST_CASE("acl.rules: a certificate subject as the principal") {
+  auto rules = parse_acl_rules("User:CN=client,O=Example Corp:topic:t:write,read");
+  REQUIRE(rules.ok());
+  CHECK(rules->front().principal == "User:CN=client,O=Example Corp");
+  CHECK(rules->front().operations.size() == 2);
+}
+
 TEST_CASE("acl.rules: a group name may contain ':'") {
   auto rules = parse_acl_rules("User:alice:group:team:orders:read");
   REQUIRE(rules.ok());
@@ -90,6 +97,9 @@ TEST_CASE("super.users: Kafka's User:a;User:b format") {
   CHECK_FALSE(parse_super_users("alice").ok());
   CHECK_FALSE(parse_super_users("User:*").ok());
   CHECK(contains(parse_super_users("User:a,User:b").error().message, "super.users"));
+  auto dn = parse_super_users("User:CN=admin,O=Example");
+  REQUIRE(dn.ok());
+  CHECK(dn->front() == "User:CN=admin,O=Example");
 }
 
 TEST_CASE("broker properties: the authorizer is off unless enabled; errors name the property") {
