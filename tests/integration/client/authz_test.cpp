@@ -218,6 +218,25 @@ TEST_CASE("authz: a consumer without READ on its group gets GROUP_AUTHORIZATION_
   SUBCASE("FindCoordinator refused (no rule names the group)") {
     expect_group_error("other-group");
   }
+  SUBCASE("fetches of orders are refused with 29, retried only after a back-off") {
+    Consumer c(with(bob(b), "group.id", "g1"));
+    REQUIRE(c.assign({{"orders", 0, 0}}).ok());
+    std::optional<Error> error;
+    int errors = 0;
+    auto start = Clock::now();
+    while (Clock::now() - start < 2s) {
+      PollResult r = c.poll(100ms);
+      CHECK(r.records.empty());
+      for (const auto& e : r.events)
+        if (e.error) {
+          if (!error) error = e.error;
+          ++errors;
+        }
+    }
+    REQUIRE(error.has_value());
+    CHECK(error->code == kTopicAuthorizationFailed);
+    CHECK(errors <= 20);
+  }
   SUBCASE("commits and offset lookups of g1 are refused too") {
     Consumer c(with(bob(b), "group.id", "g1"));
     REQUIRE(c.assign({{"orders", 0, 0}}).ok());
@@ -261,6 +280,37 @@ TEST_CASE("authz: admin requests are authorized per topic and group; the super u
   } else {
     CHECK(named.error().code == kTopicAuthorizationFailed);
   }
+
+  // Partition and group APIs.
+  auto listed_offsets = as_bob.list_offsets({{"orders", 0, offsets::end}});  // DESCRIBE: ok
+  REQUIRE_MESSAGE(listed_offsets.ok(), why(listed_offsets));
+  CHECK(listed_offsets->front().error.ok());
+  auto records_deleted = as_bob.delete_records({{"orders", 0, offsets::end}});
+  if (records_deleted.ok())
+    CHECK(records_deleted->front().error.code == kTopicAuthorizationFailed);
+  else
+    CHECK(records_deleted.error().code == kTopicAuthorizationFailed);
+  auto configs = as_bob.describe_configs({ConfigResource{ConfigResourceType::topic, "orders"}});
+  REQUIRE_MESSAGE(configs.ok(), why(configs));
+  CHECK(configs->front().error.code == kTopicAuthorizationFailed);
+  auto group_offsets = as_bob.list_group_offsets("g1");
+  if (group_offsets.ok())
+    CHECK(
+        (group_offsets->empty() || group_offsets->front().error.code == kGroupAuthorizationFailed));
+  else
+    CHECK(group_offsets.error().code == kGroupAuthorizationFailed);
+  {
+    // A group bob may not see, with offsets committed by admin: not listed for bob.
+    Consumer c(with(admin(b), "group.id", "hidden"));
+    REQUIRE(c.commit({{"orders", 0, 0}}).ok());
+  }
+  auto bobs_groups = as_bob.list_groups();
+  REQUIRE_MESSAGE(bobs_groups.ok(), why(bobs_groups));
+  for (const auto& g : *bobs_groups) CHECK(g.group_id != "hidden");
+  auto admins_groups = as_admin.list_groups();
+  REQUIRE_MESSAGE(admins_groups.ok(), why(admins_groups));
+  CHECK(std::any_of(admins_groups->begin(), admins_groups->end(),
+                    [](const GroupListing& g) { return g.group_id == "hidden"; }));
 
   auto groups_deleted = as_bob.delete_groups({"g1"});
   REQUIRE_MESSAGE(groups_deleted.ok(), why(groups_deleted));
