@@ -22,6 +22,10 @@
 //   message: the send timestamp is kept in an array indexed by the message's opaque, and the
 //   delivery callback (on the application's thread, inside poll/flush) takes the difference.
 //   Both clients are polled every 1024 sends, as an application's loop would.
+// - --security MODES repeats the matrix per security.protocol (plaintext, ssl,
+//   sasl_plaintext, sasl_ssl; bench_security.hpp): the broker gets a listener of that
+//   protocol only, both clients the same settings (SASL: SCRAM-SHA-512), and a last table
+//   gives each client's throughput relative to its own plaintext run of the same cell.
 // - A run with any failed delivery, refused send or flush timeout is FAILED, not a number;
 //   afterwards the topic's high watermarks must add up to the messages sent.
 // - msgs/s over the timed messages; MB/s counts values, 10^6 bytes; RSS+ is the child's peak
@@ -49,6 +53,7 @@
 
 #include "bench_child.hpp"
 #include "bench_report.hpp"
+#include "bench_security.hpp"
 #include "broker_bench_process.hpp"
 #include "producer_bench_run.hpp"
 #include "rdkafka_admin.hpp"
@@ -68,6 +73,7 @@ struct Options {
   std::array<bool, 2> clients = {true, true};
   bool idempotence = false;  // on the acks=all cells
   long rate = 0;             // msgs/s per run; 0: flat out
+  std::vector<std::string> security = {"plaintext"};
   std::string broker_exe;
 };
 
@@ -81,13 +87,17 @@ struct CellSpec {
   long size;
   const char* acks;
   const char* compression;
+  std::string security = "plaintext";
 };
 
-std::vector<CellSpec> matrix() {
+std::vector<CellSpec> matrix(const Options& opt) {
   std::vector<CellSpec> cells;
-  for (long size : {100L, 1024L}) {
-    for (const char* acks : {"1", "all"}) {
-      for (const char* compression : {"none", "lz4"}) cells.push_back({size, acks, compression});
+  for (const std::string& security : opt.security) {
+    for (long size : {100L, 1024L}) {
+      for (const char* acks : {"1", "all"}) {
+        for (const char* compression : {"none", "lz4"})
+          cells.push_back({size, acks, compression, security});
+      }
     }
   }
   return cells;
@@ -133,12 +143,12 @@ struct CellResult {
 };
 
 std::string cell_name(const CellSpec& c) {
-  return std::to_string(c.size) + "B-acks" + c.acks + "-" + c.compression;
+  return std::to_string(c.size) + "B-acks" + c.acks + "-" + c.compression + "-" + c.security;
 }
 
 void print_run(int run, ClientId client, const CellSpec& c, long n, const RunOutcome& o) {
-  std::printf("run %d %-7s %4ld B acks=%-3s %-4s: ", run, kClientNames[client], c.size, c.acks,
-              c.compression);
+  std::printf("run %d %-7s %4ld B acks=%-3s %-4s %-14s: ", run, kClientNames[client], c.size,
+              c.acks, c.compression, c.security.c_str());
   if (!o.ok) {
     std::printf("FAILED: %s\n", o.error.c_str());
   } else {
@@ -170,10 +180,12 @@ CellResult run_cell(const CellSpec& c, const Options& opt) {
   }
   bool ok = !dir.empty();
   if (!ok) error = std::string("mkdtemp: ") + std::strerror(errno);
-  ok = ok && broker.start({opt.broker_exe, "--listen", "127.0.0.1:0", "--data-dir", dir + "/data"},
-                          dir + "/broker.log", std::chrono::seconds(30), error);
+  SecuritySetup security = ok ? security_setup(c.security, dir) : SecuritySetup{};
+  std::vector<std::string> broker_args = {opt.broker_exe, "--data-dir", dir + "/data"};
+  broker_args.insert(broker_args.end(), security.broker_args.begin(), security.broker_args.end());
+  ok = ok && broker.start(broker_args, dir + "/broker.log", std::chrono::seconds(30), error);
   if (ok) {
-    admin = admin_client(broker.bootstrap(), error);
+    admin = admin_client(broker.bootstrap(), error, security.client_properties);
     ok = admin && create_topics(admin.get(), topics, opt.partitions, error);
   }
   if (!ok) {
@@ -199,6 +211,7 @@ CellResult run_cell(const CellSpec& c, const Options& opt) {
       spec.idempotence = opt.idempotence && std::string_view(c.acks) == "all";
       spec.timeout_ms = timeout_ms;
       spec.rate = opt.rate;
+      spec.properties = security.client_properties;
       std::vector<std::string> args = {self_exe(), "--child", kClientNames[client]};
       for (std::string& a : spec.to_args()) args.push_back(std::move(a));
       RunOutcome o = run_client(args, std::chrono::milliseconds(timeout_ms + 60'000));
@@ -234,11 +247,12 @@ void print_table(const Options& opt, const std::vector<CellResult>& cells) {
   std::printf(
       "\nfastest of %d run(s) per client; ratio = kafkit / librdkafka (throughput: higher is "
       "better for kafkit; p99: lower is)\n"
-      "%-4s %-4s %-4s %7s | %-27s | %-13s | %-13s | %-20s | %-13s | %-13s\n"
-      "%-4s %-4s %-4s %7s | %9s %9s %7s | %6s %6s | %6s %6s | %6s %6s %6s | %6s %6s | %6s %6s\n",
-      opt.runs, "", "", "", "", "msgs/s", "MB/s", "p50 ms", "p99 ms", "RSS+ MB", "CPU ns/msg",
-      "size", "acks", "comp", "msgs", "rdkafka", "kafkit", "ratio", "rdk", "kafkit", "rdk",
-      "kafkit", "rdk", "kafkit", "ratio", "rdk", "kafkit", "rdk", "kafkit");
+      "%-4s %-4s %-4s %-14s %7s | %-27s | %-13s | %-13s | %-20s | %-13s | %-13s\n"
+      "%-4s %-4s %-4s %-14s %7s | %9s %9s %7s | %6s %6s | %6s %6s | %6s %6s %6s | %6s %6s | %6s "
+      "%6s\n",
+      opt.runs, "", "", "", "", "", "msgs/s", "MB/s", "p50 ms", "p99 ms", "RSS+ MB", "CPU ns/msg",
+      "size", "acks", "comp", "security", "msgs", "rdkafka", "kafkit", "ratio", "rdk", "kafkit",
+      "rdk", "kafkit", "rdk", "kafkit", "ratio", "rdk", "kafkit", "rdk", "kafkit");
   for (const CellResult& cell : cells) {
     const auto& rd = cell.clients[kRdkafka].run;
     const auto& kk = cell.clients[kKafkit].run;
@@ -257,14 +271,53 @@ void print_table(const Options& opt, const std::vector<CellResult>& cells) {
     std::string rate_ratio = rd && kk ? num(rate(*kk) / rate(*rd), "%.2f") : "-";
     std::string p99_ratio = rd && kk ? num(p99(*kk) / p99(*rd), "%.2f") : "-";
     std::printf(
-        "%4ld %-4s %-4s %7ld | %9s %9s %7s | %6s %6s | %6s %6s | %6s %6s %6s | %6s %6s | %6s %6s\n",
-        cell.spec.size, cell.spec.acks, cell.spec.compression, cell.messages,
-        col(rd, rf, rate, "%.0f").c_str(), col(kk, kf, rate, "%.0f").c_str(), rate_ratio.c_str(),
-        col(rd, rf, mbs, "%.1f").c_str(), col(kk, kf, mbs, "%.1f").c_str(),
+        "%4ld %-4s %-4s %-14s %7ld | %9s %9s %7s | %6s %6s | %6s %6s | %6s %6s %6s | %6s %6s | "
+        "%6s %6s\n",
+        cell.spec.size, cell.spec.acks, cell.spec.compression, cell.spec.security.c_str(),
+        cell.messages, col(rd, rf, rate, "%.0f").c_str(), col(kk, kf, rate, "%.0f").c_str(),
+        rate_ratio.c_str(), col(rd, rf, mbs, "%.1f").c_str(), col(kk, kf, mbs, "%.1f").c_str(),
         col(rd, rf, p50, "%.2f").c_str(), col(kk, kf, p50, "%.2f").c_str(),
         col(rd, rf, p99, "%.2f").c_str(), col(kk, kf, p99, "%.2f").c_str(), p99_ratio.c_str(),
         col(rd, rf, rss, "%.1f").c_str(), col(kk, kf, rss, "%.1f").c_str(),
         col(rd, rf, cpu, "%.0f").c_str(), col(kk, kf, cpu, "%.0f").c_str());
+  }
+}
+
+// Each client's throughput in a secured cell relative to its own plaintext run of the same
+// size/acks/compression: what TLS and SASL cost it.
+void print_security_cost(const std::vector<CellResult>& cells) {
+  auto rate = [](const CellResult& c, int client) -> std::optional<double> {
+    const auto& r = c.clients[size_t(client)].run;
+    if (!r) return std::nullopt;
+    return double(c.messages) / r->seconds;
+  };
+  bool header = false;
+  for (const CellResult& cell : cells) {
+    if (cell.spec.security == "plaintext") continue;
+    const CellResult* base = nullptr;
+    for (const CellResult& b : cells)
+      if (b.spec.security == "plaintext" && b.spec.size == cell.spec.size &&
+          std::string_view(b.spec.acks) == cell.spec.acks &&
+          std::string_view(b.spec.compression) == cell.spec.compression)
+        base = &b;
+    if (base == nullptr) continue;
+    if (!header) {
+      std::printf(
+          "\nthroughput relative to plaintext (same client, same cell; 1.00 = no cost)\n"
+          "%-4s %-4s %-4s %-14s | %8s %8s | %s\n",
+          "size", "acks", "comp", "security", "rdkafka", "kafkit", "kafkit/rdkafka msgs/s");
+      header = true;
+    }
+    std::string ratio[2];
+    for (int client = 0; client < 2; ++client) {
+      auto secured = rate(cell, client), plain = rate(*base, client);
+      ratio[client] = secured && plain ? num(*secured / *plain, "%.2f") : "-";
+    }
+    auto rd = rate(cell, kRdkafka), kk = rate(cell, kKafkit);
+    std::string versus = rd && kk ? num(*kk / *rd, "%.2f") : "-";
+    std::printf("%4ld %-4s %-4s %-14s | %8s %8s | %s\n", cell.spec.size, cell.spec.acks,
+                cell.spec.compression, cell.spec.security.c_str(), ratio[kRdkafka].c_str(),
+                ratio[kKafkit].c_str(), versus.c_str());
   }
 }
 
@@ -280,6 +333,9 @@ const char* kUsage =
     "  --idempotence    enable.idempotence=true on both clients in the acks=all cells (needs\n"
     "                   InitProducerId, which kafkit-broker serves; default: false everywhere)\n"
     "  --partitions P   partitions of each topic (default 8)\n"
+    "  --security LIST  comma-separated security.protocol modes to run the matrix over:\n"
+    "                   plaintext, ssl, sasl_plaintext, sasl_ssl (SASL: SCRAM-SHA-512;\n"
+    "                   default plaintext), e.g. --security plaintext,sasl_ssl\n"
     "  --broker PATH    kafkit-broker binary (default: $KAFKIT_BROKER, else the one meson "
     "built)\n";
 
@@ -309,6 +365,8 @@ int main(int argc, char** argv) {
                (std::string_view(value) == "kafkit" || std::string_view(value) == "rdkafka")) {
       opt.clients = {std::string_view(value) == "rdkafka", std::string_view(value) == "kafkit"};
       ++i;
+    } else if (arg == "--security" && value && parse_security_list(value, opt.security)) {
+      ++i;
     } else if (arg == "--broker" && value) {
       opt.broker_exe = value, ++i;
     } else {
@@ -336,11 +394,12 @@ int main(int argc, char** argv) {
 
   std::vector<CellResult> cells;
   bool all_ok = true;
-  for (const CellSpec& c : matrix()) {
+  for (const CellSpec& c : matrix(opt)) {
     cells.push_back(run_cell(c, opt));
     for (const auto& b : cells.back().clients) all_ok &= b.failures == 0;
   }
   print_table(opt, cells);
+  print_security_cost(cells);
   if (!all_ok) std::printf("some runs FAILED (see above)\n");
   return all_ok ? 0 : 1;
 }

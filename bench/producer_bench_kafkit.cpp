@@ -49,6 +49,7 @@ RunOutcome run_kafkit(const RunSpec& spec) {
                 {"compression.type", spec.compression},
                 {"enable.idempotence", spec.idempotence ? "true" : "false"},
                 {"delivery.timeout.ms", std::to_string(spec.timeout_ms)}};
+  for (const auto& [key, value] : spec.properties) config.set(key, value);
   std::unique_ptr<Producer> producer;
   try {
     producer = std::make_unique<Producer>(config, callbacks);

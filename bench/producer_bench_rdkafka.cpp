@@ -69,10 +69,12 @@ RunOutcome run_rdkafka(const RunSpec& spec) {
   };
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  for (const auto& [key, value] : props) {
-    if (rd_kafka_conf_set(conf, key, value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+  std::vector<std::pair<std::string, std::string>> all(std::begin(props), std::end(props));
+  all.insert(all.end(), spec.properties.begin(), spec.properties.end());
+  for (const auto& [key, value] : all) {
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
       rd_kafka_conf_destroy(conf);
-      out.error = std::string("librdkafka config ") + key + "=" + value + ": " + err;
+      out.error = "librdkafka config " + key + "=" + value + ": " + err;
       return out;
     }
   }

@@ -38,20 +38,25 @@ struct RunSpec {
   long batch_bytes = 1'000'000;
   long timeout_ms = 60'000;  // flush bound; the parent kills the child a little later
   long rate = 0;             // messages per second; 0: as fast as the client takes them
+  /// Security settings both clients take by the same names (security.protocol, ssl.*,
+  /// sasl.*): passed as "prop:KEY=VALUE" words.
+  std::vector<std::pair<std::string, std::string>> properties;
 
   std::vector<std::string> to_args() const {
-    return {"bootstrap=" + bootstrap,
-            "topic=" + topic,
-            "partitions=" + std::to_string(partitions),
-            "size=" + std::to_string(size),
-            "messages=" + std::to_string(messages),
-            "acks=" + acks,
-            "compression=" + compression,
-            "idempotence=" + std::string(idempotence ? "true" : "false"),
-            "linger_ms=" + std::to_string(linger_ms),
-            "batch_bytes=" + std::to_string(batch_bytes),
-            "timeout_ms=" + std::to_string(timeout_ms),
-            "rate=" + std::to_string(rate)};
+    std::vector<std::string> words = {"bootstrap=" + bootstrap,
+                                      "topic=" + topic,
+                                      "partitions=" + std::to_string(partitions),
+                                      "size=" + std::to_string(size),
+                                      "messages=" + std::to_string(messages),
+                                      "acks=" + acks,
+                                      "compression=" + compression,
+                                      "idempotence=" + std::string(idempotence ? "true" : "false"),
+                                      "linger_ms=" + std::to_string(linger_ms),
+                                      "batch_bytes=" + std::to_string(batch_bytes),
+                                      "timeout_ms=" + std::to_string(timeout_ms),
+                                      "rate=" + std::to_string(rate)};
+    for (const auto& [key, value] : properties) words.push_back("prop:" + key + "=" + value);
+    return words;
   }
   // Returns false on a word it does not know (a parent/child version skew is a bug).
   bool from_args(const std::vector<std::string>& args) {
@@ -75,6 +80,10 @@ struct RunSpec {
     };
     for (const std::string& a : args) {
       size_t eq = a.find('=');
+      if (a.starts_with("prop:") && eq != std::string::npos) {
+        properties.emplace_back(a.substr(5, eq - 5), a.substr(eq + 1));
+        continue;
+      }
       auto it = eq == std::string::npos ? setters.end() : setters.find(a.substr(0, eq));
       if (it == setters.end()) return false;
       try {

@@ -14,14 +14,20 @@ struct RdDestroy {
 };
 using RdHandle = std::unique_ptr<rd_kafka_t, RdDestroy>;
 
-inline RdHandle admin_client(const std::string& bootstrap, std::string& error) {
+/// `properties`: security settings (bench_security.hpp) for a broker that needs them.
+inline RdHandle admin_client(
+    const std::string& bootstrap, std::string& error,
+    const std::vector<std::pair<std::string, std::string>>& properties = {}) {
   char err[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  if (rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), err, sizeof err) !=
-      RD_KAFKA_CONF_OK) {
-    rd_kafka_conf_destroy(conf);
-    error = err;
-    return nullptr;
+  std::vector<std::pair<std::string, std::string>> all = {{"bootstrap.servers", bootstrap}};
+  all.insert(all.end(), properties.begin(), properties.end());
+  for (const auto& [key, value] : all) {
+    if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
+      rd_kafka_conf_destroy(conf);
+      error = key + ": " + err;
+      return nullptr;
+    }
   }
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   if (rk == nullptr) {

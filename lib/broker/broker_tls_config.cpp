@@ -1,31 +1,10 @@
 #include "broker/broker_tls_config.hpp"
 
-#include <array>
 #include <string>
 
 #include "common/property_values.hpp"
 
 namespace kafkit::broker {
-namespace {
-
-using StringField = std::string net::tls::TlsConfig::*;
-struct StringProperty {
-  std::string_view name;
-  StringField field;
-};
-constexpr std::array kStringProperties{
-    StringProperty{"ssl.certificate.location", &net::tls::TlsConfig::certificate_location},
-    StringProperty{"ssl.certificate.pem", &net::tls::TlsConfig::certificate_pem},
-    StringProperty{"ssl.key.location", &net::tls::TlsConfig::key_location},
-    StringProperty{"ssl.key.pem", &net::tls::TlsConfig::key_pem},
-    StringProperty{"ssl.key.password", &net::tls::TlsConfig::key_password},
-    StringProperty{"ssl.ca.location", &net::tls::TlsConfig::ca_location},
-    StringProperty{"ssl.ca.pem", &net::tls::TlsConfig::ca_pem},
-    StringProperty{"ssl.cipher.suites", &net::tls::TlsConfig::cipher_suites},
-    StringProperty{"ssl.enabled.protocols", &net::tls::TlsConfig::enabled_protocols},
-};
-
-}  // namespace
 
 bool is_broker_tls_property(std::string_view key) noexcept {
   return key.starts_with("ssl.");
@@ -33,12 +12,7 @@ bool is_broker_tls_property(std::string_view key) noexcept {
 
 Result<void> set_broker_tls_property(net::tls::TlsConfig& tls, std::string_view key,
                                      std::string_view value) {
-  for (const auto& p : kStringProperties) {
-    if (p.name == key) {
-      tls.*p.field = std::string(value);
-      return {};
-    }
-  }
+  if (net::tls::set_tls_string_property(tls, key, value)) return {};
   if (key == "ssl.client.auth") {
     if (value == "none") {
       tls.client_auth = net::tls::ClientAuth::none;

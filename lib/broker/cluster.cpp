@@ -98,21 +98,26 @@ Result<std::unique_ptr<Cluster>> Cluster::start(ClusterOptions options) {
   for (int i = 0; i < options.nodes; ++i) {
     int32_t id = config.node_id + i;
     auto server = std::make_shared<Server>(state, id);
-    ListenerSpec spec = base;
-    if (spec.port != 0) spec.port = static_cast<uint16_t>(base.port + i);
-    auto port = server->listen(spec);
-    if (!port) return port.error();
-    // Extra listeners of a single node (rare): bound, not advertised separately.
-    if (options.nodes == 1)
-      for (size_t l = 1; l < config.listeners.size(); ++l)
-        if (auto p = server->listen(config.listeners[l], l); !p) return p.error();
-    state.log("node " + std::to_string(id) + " listening on " + spec.host + ":" +
-              std::to_string(*port));
-    state.nodes.push_back(NodeInfo{id, c->host_, *port});
+    // Every node binds every listener; a fixed port is offset by the node's index (node i
+    // of "PLAINTEXT://:9092,SASL_SSL://:9192" is on 9092+i and 9192+i). Ranges that
+    // overlap fail in bind(), whose error names the address.
+    NodeInfo node{id, c->host_, {}};
+    std::vector<ListenerSpec> bound;
+    for (size_t l = 0; l < config.listeners.size(); ++l) {
+      ListenerSpec spec = config.listeners[l];
+      if (spec.port != 0) spec.port = static_cast<uint16_t>(spec.port + i);
+      auto port = server->listen(spec, l);
+      if (!port) return port.error();
+      state.log("node " + std::to_string(id) + " listening on " +
+                std::string(security_protocol_name(spec.protocol)) + "://" + spec.host + ":" +
+                std::to_string(*port));
+      spec.port = *port;
+      node.ports.push_back(*port);
+      bound.push_back(spec);
+    }
+    state.nodes.push_back(std::move(node));
     c->servers_.push_back(std::move(server));
-    c->ports_.push_back(*port);
-    spec.port = *port;
-    c->listeners_.push_back(spec);
+    c->listeners_.push_back(std::move(bound));
   }
   schedule_maintenance(state, std::min(kMaintenanceIntervalMs, config.retention_check_interval_ms));
   schedule_offset_expiry(state, config.offsets_retention_check_interval_ms);
@@ -141,9 +146,14 @@ void Cluster::stop() {
   state_.reset();
 }
 
-std::string Cluster::bootstrap_servers() const {
+uint16_t Cluster::port(size_t node_index, size_t listener) const {
+  return listeners_.at(node_index).at(listener).port;
+}
+
+std::string Cluster::bootstrap_servers(size_t listener) const {
   std::string s;
-  for (uint16_t p : ports_) s += (s.empty() ? "" : ",") + host_ + ":" + std::to_string(p);
+  for (size_t i = 0; i < listeners_.size(); ++i)
+    s += (s.empty() ? "" : ",") + host_ + ":" + std::to_string(port(i, listener));
   return s;
 }
 

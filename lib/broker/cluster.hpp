@@ -1,6 +1,6 @@
 #pragma once
 // broker::Cluster: the reference broker as a library object. Starts N nodes in one
-// process, each on its own listener, all sharing one loop thread that owns every piece of
+// process, each on its own listeners, all sharing one loop thread that owns every piece of
 // cluster state. Used by the kafkit-broker binary and, in-process, by tests
 // (start on port 0, ask for the ports, stop), which can also break it on purpose: move
 // leaders, fail or delay the next requests of an API, stop and restart nodes.
@@ -30,7 +30,7 @@ class Server;
 
 struct ClusterOptions {
   BrokerConfig config;
-  /// Node ids are config.node_id, +1, ...; node i listens on the first listener's port + i
+  /// Node ids are config.node_id, +1, ...; node i binds every listener, on its port + i
   /// (or a kernel-chosen port when that is 0).
   int nodes = 1;
 };
@@ -48,10 +48,12 @@ class Cluster {
   /// joins the loop thread. Idempotent.
   void stop();
 
-  uint16_t port(size_t node_index = 0) const { return ports_.at(node_index); }
+  /// The bound port of node `node_index` on listener `listener` (BrokerConfig::listeners
+  /// index).
+  uint16_t port(size_t node_index = 0, size_t listener = 0) const;
   const std::vector<int32_t>& node_ids() const noexcept { return node_ids_; }
-  /// "host:port,host:port" of every node: a client's bootstrap.servers.
-  std::string bootstrap_servers() const;
+  /// "host:port,host:port" of every node on one listener: a client's bootstrap.servers.
+  std::string bootstrap_servers(size_t listener = 0) const;
   /// Runs `fn` on the loop thread and waits for it (tests poke cluster state this way).
   void run_on_loop(std::function<void(ClusterState&)> fn);
 
@@ -105,9 +107,9 @@ class Cluster {
   /// groups it coordinates move to the next running node (coordinator_for) until it starts
   /// again. Idempotent.
   Result<void> stop_node(int32_t node_id, bool elect_new_leaders = false);
-  /// Brings a stopped node back on the same port; partitions still assigned to it are led
-  /// by it again. Fails when the port was taken in the meantime. Idempotent. Only the
-  /// node's advertised listener comes back (not the extra listeners of a 1-node cluster).
+  /// Brings a stopped node back on the same ports (every listener); partitions still
+  /// assigned to it are led by it again. Fails when a port was taken in the meantime.
+  /// Idempotent.
   Result<void> start_node(int32_t node_id);
   /// Closes every client connection of a node; its listener stays open.
   Result<void> drop_connections(int32_t node_id);
@@ -118,8 +120,9 @@ class Cluster {
   std::unique_ptr<net::EventLoop> loop_;
   std::unique_ptr<ClusterState> state_;
   std::vector<std::shared_ptr<Server>> servers_;
-  std::vector<uint16_t> ports_;
-  std::vector<ListenerSpec> listeners_;  // node i's advertised listener, for start_node()
+  /// Node i's listeners as bound (kernel-chosen ports filled in), for port() and
+  /// start_node().
+  std::vector<std::vector<ListenerSpec>> listeners_;
   std::vector<int32_t> node_ids_;
   std::string host_;
   std::thread thread_;

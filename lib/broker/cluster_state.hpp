@@ -22,7 +22,12 @@ namespace kafkit::broker {
 struct NodeInfo {
   int32_t id = 0;
   std::string host;  // advertised
-  uint16_t port = 0;
+  /// The node's bound port per listener (BrokerConfig::listeners index): a client is told
+  /// the endpoints of the listener it came in on, as Kafka matches listener names.
+  std::vector<uint16_t> ports;
+  uint16_t port(size_t listener) const {
+    return listener < ports.size() ? ports[listener] : ports.front();
+  }
 };
 
 class ClusterState {

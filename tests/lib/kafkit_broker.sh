@@ -23,3 +23,9 @@ start_broker() {
 
 # k ARGS...: kcat against the broker, never waiting more than a minute.
 k() { timeout -s KILL 60 kcat -b "$bootstrap" "$@"; }
+
+# listener_servers INDEX: host:port[,...] of every node on listener INDEX (0-based, in the
+# order of --listen), from the broker's "listener" lines.
+listener_servers() {
+  sed -n "s/^kafkit-broker listener $1 [A-Z_]* servers=//p" "$work/stdout"
+}

@@ -3,27 +3,32 @@
 //   kafkit-broker [--listen HOST:PORT] [--data-dir DIR] [--config FILE] [--nodes N]
 //                 [--set key=value]...
 //
-// Prints one line per listener to stderr and, once every listener is up, one line to
-// stdout: "kafkit-broker ready bootstrap.servers=HOST:PORT[,...]" (tests that start it on
-// port 0 read the ports from there). SIGTERM and SIGINT shut it down cleanly: parked
-// fetches are answered, connections closed, every log flushed and marked clean.
+// Prints one line per listener to stderr and, once every listener is up, to stdout: for
+// each configured listener i (--listen takes a comma list, as Kafka's listeners property)
+// "kafkit-broker listener i PROTOCOL servers=HOST:PORT[,...]" (every node's port on it),
+// then "kafkit-broker ready bootstrap.servers=HOST:PORT[,...]" for the first listener, last
+// (tests that start it on port 0 read the ports from there). SIGTERM and SIGINT shut it down
+// cleanly: parked fetches are answered, connections closed, every log flushed and marked clean.
 #include <signal.h>
 
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "broker/broker_config.hpp"
 #include "broker/cluster.hpp"
 #include "common/properties.hpp"
+#include "common/security_protocol.hpp"
 #include "common/stop_signals.hpp"
 
 namespace {
 
 const char* kUsage =
     "usage: kafkit-broker [options]\n"
-    "  --listen HOST:PORT   listener address (default 127.0.0.1:9092; port 0 = any free port)\n"
+    "  --listen LISTENERS   [PROTOCOL://]HOST:PORT[,...] (default 127.0.0.1:9092; port 0 =\n"
+    "                       any free port; PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL)\n"
     "  --data-dir DIR       where partition logs live (default ./kafkit-data)\n"
     "  --config FILE        Kafka-style server.properties (key=value)\n"
     "  --set KEY=VALUE      one broker property, after --config (repeatable)\n"
@@ -90,6 +95,8 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  std::vector<SecurityProtocol> protocols;
+  for (const auto& l : config->listeners) protocols.push_back(l.protocol);
   sigset_t signals = block_stop_signals();
 
   auto cluster = broker::Cluster::start({std::move(*config), nodes});
@@ -97,6 +104,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kafkit-broker: %s\n", cluster.error().message.c_str());
     return 1;
   }
+  for (size_t l = 0; l < protocols.size(); ++l)
+    std::printf("kafkit-broker listener %zu %s servers=%s\n", l,
+                security_protocol_name(protocols[l]), (*cluster)->bootstrap_servers(l).c_str());
   std::printf("kafkit-broker ready bootstrap.servers=%s\n",
               (*cluster)->bootstrap_servers().c_str());
   std::fflush(stdout);

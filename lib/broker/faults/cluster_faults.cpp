@@ -108,10 +108,16 @@ Result<void> Cluster::start_node(int32_t node_id) {
       if (!state.faults.stopped(node_id)) return;
       // SO_REUSEADDR (Server::listen) lets the port be bound again despite the
       // TIME_WAIT connections the stop left behind.
-      auto port = servers_[i]->listen(listeners_[i]);
-      if (!port) {
-        out = port.error();
-        return;
+      std::string ports;
+      for (size_t l = 0; l < listeners_[i].size(); ++l) {
+        auto port = servers_[i]->listen(listeners_[i][l], l);
+        if (!port) {
+          // Half a node is no node: close what was bound again.
+          servers_[i]->stop();
+          out = port.error();
+          return;
+        }
+        ports += (ports.empty() ? "" : ", ") + std::to_string(*port);
       }
       if (state.faults.coordination_moved(node_id)) {
         // Its groups come home: the node serving them meanwhile hands them over.
@@ -121,8 +127,7 @@ Result<void> Cluster::start_node(int32_t node_id) {
         });
       }
       state.faults.set_stopped(node_id, false);
-      state.log("node " + std::to_string(node_id) + " started again on port " +
-                std::to_string(*port));
+      state.log("node " + std::to_string(node_id) + " started again on port(s) " + ports);
     });
     return out;
   }

@@ -61,7 +61,7 @@ void handle_describe_cluster(HandlerContext& ctx) {
     DescribeClusterResponse::DescribeClusterBroker b;
     b.broker_id = n.id;
     b.host = n.host;
-    b.port = n.port;
+    b.port = n.port(ctx.request.listener);
     b.rack = std::nullopt;
     b.is_fenced = false;
     resp.brokers.push_back(std::move(b));

@@ -34,7 +34,7 @@ struct Answer {
   int32_t port = -1;
 };
 
-Answer answer(const ClusterState& cluster, int8_t key_type, std::string_view key) {
+Answer answer(const ClusterState& cluster, size_t listener, int8_t key_type, std::string_view key) {
   Answer a;
   if (key_type != kGroupKey && key_type != kTransactionKey) {
     a.error = code(ErrorCode::InvalidRequest);
@@ -56,7 +56,7 @@ Answer answer(const ClusterState& cluster, int8_t key_type, std::string_view key
   }
   a.node_id = node->id;
   a.host = node->host;
-  a.port = node->port;
+  a.port = node->port(listener);
   return a;
 }
 
@@ -73,7 +73,7 @@ void handle_find_coordinator(HandlerContext& ctx) {
     if (req->key_type == kGroupKey && !group_authorized(ctx, authz::Operation::describe, key))
       return Answer{code(ErrorCode::GroupAuthorizationFailed), "Authorization failed.", -1, "", -1};
     return injected ? Answer{*injected, std::nullopt, -1, "", -1}
-                    : answer(ctx.cluster, req->key_type, key);
+                    : answer(ctx.cluster, ctx.request.listener, req->key_type, key);
   };
   if (ctx.request.version() < kFirstBatchedVersion) {
     Answer a = answer_key(req->key);

@@ -72,7 +72,7 @@ void handle(HandlerContext& ctx) {
   for (const NodeInfo& n : cluster.nodes)
     // A stopped node (Cluster::stop_node) is not registered: not listed.
     if (!cluster.faults.stopped(n.id))
-      resp.brokers.push_back({n.id, n.host, n.port, std::nullopt, {}});
+      resp.brokers.push_back({n.id, n.host, n.port(ctx.request.listener), std::nullopt, {}});
   resp.cluster_id = cluster.topics->cluster_id();
   resp.controller_id = cluster.controller_id();
 

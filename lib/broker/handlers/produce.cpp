@@ -115,7 +115,7 @@ PartitionResponse injected_response(int32_t partition, int16_t error) {
 
 // KIP-951: the endpoints of the leaders named in partitions that failed because leadership
 // moved (v10+ carry them; older versions drop the field when encoding).
-void add_leader_endpoints(const ClusterState& cluster, ProduceResponse& resp) {
+void add_leader_endpoints(const ClusterState& cluster, size_t listener, ProduceResponse& resp) {
   std::vector<int32_t> ids;
   for (const auto& t : resp.responses)
     for (const auto& p : t.partition_responses)
@@ -126,7 +126,7 @@ void add_leader_endpoints(const ClusterState& cluster, ProduceResponse& resp) {
         ids.push_back(p.current_leader.leader_id);
   for (int32_t id : ids)
     if (const NodeInfo* n = cluster.node(id))
-      resp.node_endpoints.push_back({id, n->host, n->port, std::nullopt, {}});
+      resp.node_endpoints.push_back({id, n->host, n->port(listener), std::nullopt, {}});
 }
 
 void handle(HandlerContext& ctx) {
@@ -155,7 +155,7 @@ void handle(HandlerContext& ctx) {
     }
     resp.responses.push_back(std::move(tr));
   }
-  add_leader_endpoints(ctx.cluster, resp);
+  add_leader_endpoints(ctx.cluster, ctx.request.listener, resp);
   if (req->acks == 0) {
     // With acks=0 nothing is answered; Kafka closes the connection after a failed write so
     // that the producer notices (and refreshes its metadata) instead of losing silently.

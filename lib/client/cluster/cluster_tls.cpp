@@ -1,6 +1,5 @@
 #include "client/cluster/cluster_tls.hpp"
 
-#include <array>
 #include <memory>
 #include <string>
 
@@ -9,41 +8,14 @@
 #include "net/tls/tls_transport.hpp"
 
 namespace kafkit::client {
-namespace {
-
-using StringField = std::string net::tls::TlsConfig::*;
-struct StringProperty {
-  std::string_view name;
-  StringField field;
-};
-constexpr std::array kStringProperties{
-    StringProperty{"ssl.ca.location", &net::tls::TlsConfig::ca_location},
-    StringProperty{"ssl.ca.pem", &net::tls::TlsConfig::ca_pem},
-    StringProperty{"ssl.certificate.location", &net::tls::TlsConfig::certificate_location},
-    StringProperty{"ssl.certificate.pem", &net::tls::TlsConfig::certificate_pem},
-    StringProperty{"ssl.key.location", &net::tls::TlsConfig::key_location},
-    StringProperty{"ssl.key.pem", &net::tls::TlsConfig::key_pem},
-    StringProperty{"ssl.key.password", &net::tls::TlsConfig::key_password},
-    StringProperty{"ssl.cipher.suites", &net::tls::TlsConfig::cipher_suites},
-    StringProperty{"ssl.enabled.protocols", &net::tls::TlsConfig::enabled_protocols},
-};
-
-}  // namespace
 
 bool is_tls_property(std::string_view key) noexcept {
-  for (const auto& p : kStringProperties)
-    if (p.name == key) return true;
-  return key == "ssl.endpoint.identification.algorithm" ||
+  return net::tls::is_tls_string_property(key) || key == "ssl.endpoint.identification.algorithm" ||
          key == "enable.ssl.certificate.verification";
 }
 
 Result<void> set_tls_property(ClusterConfig& c, std::string_view key, std::string_view value) {
-  for (const auto& p : kStringProperties) {
-    if (p.name == key) {
-      c.tls.*p.field = std::string(value);
-      return {};
-    }
-  }
+  if (net::tls::set_tls_string_property(c.tls, key, value)) return {};
   if (key == "ssl.endpoint.identification.algorithm") {
     // Java accepts "" for none; librdkafka "none".
     if (value == "https" || value == "HTTPS") {

@@ -4,6 +4,7 @@
 // happens at client construction (and broker start-up) so a bad file fails there, naming
 // the property, instead of at the first connection.
 #include <string>
+#include <string_view>
 
 namespace kafkit::net::tls {
 
@@ -36,5 +37,11 @@ struct TlsConfig {
   /// ssl.client.auth (broker side only).
   ClientAuth client_auth = ClientAuth::none;
 };
+
+/// The ssl.* properties held as plain strings (the CA, certificate, key, password, cipher
+/// and protocol lists), which clients and the broker name alike.
+bool is_tls_string_property(std::string_view key) noexcept;
+/// Sets one of them; false when `key` is not one.
+bool set_tls_string_property(TlsConfig& config, std::string_view key, std::string_view value);
 
 }  // namespace kafkit::net::tls

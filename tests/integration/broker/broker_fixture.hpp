@@ -40,7 +40,10 @@ struct RunningBroker {
     cluster.reset();
     start(std::move(extra), nodes);
   }
-  uint16_t port(size_t node = 0) const { return cluster->port(node); }
+  /// Node `node`'s port on listener `listener` (index into the listeners property).
+  uint16_t port(size_t node = 0, size_t listener = 0) const {
+    return cluster->port(node, listener);
+  }
 };
 
 /// One uncompressed batch of `values` (keys "k<i>"), timestamps from `ts`.

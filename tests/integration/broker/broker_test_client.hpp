@@ -122,6 +122,18 @@ class TestClient {
     return n == 0 || (n < 0 && errno == ECONNRESET);
   }
 
+  /// True when the broker ends the connection within the timeout after whatever bytes it
+  /// sent first (a TLS listener may answer plaintext with an alert record before closing).
+  bool closed_after_any_bytes() {
+    std::byte buf[4096];
+    for (int i = 0; i < 64; ++i) {
+      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n == 0 || (n < 0 && errno == ECONNRESET)) return true;
+      if (n < 0) return false;
+    }
+    return false;
+  }
+
  private:
   bool read_exact(std::byte* out, size_t n) {
     size_t off = 0;

@@ -15,15 +15,13 @@
 #include <stdexcept>
 #include <string>
 
-#include "../broker/broker_fixture.hpp"
-#include "../net/tls_certs.hpp"
-#include "client/producer/producer_config.hpp"
 #include "common/wall_clock.hpp"
 #include "kafkit/consumer.hpp"
 #include "kafkit/producer.hpp"
 #include "net/broker_connection.hpp"
 #include "net/resolver.hpp"
 #include "net/tls/tls_errors.hpp"
+#include "security_support.hpp"
 
 namespace kafkit::test {
 namespace {
@@ -31,17 +29,6 @@ namespace {
 using namespace std::chrono_literals;
 using broker::test::RunningBroker;
 using broker::test::TempDir;
-
-struct Pki {
-  TempDir dir;
-  tls::TestPki pki{dir.path};
-  std::string operator()(const std::string& name) const { return pki.path(name); }
-};
-
-const Pki& pki() {
-  static Pki p;
-  return p;
-}
 
 Properties ssl_broker(const std::string& cert = "server", Properties extra = {}) {
   extra["listeners"] = "SSL://127.0.0.1:0";
@@ -56,47 +43,6 @@ Config ssl_client(const std::string& bootstrap, Config::Map extra = {}) {
                 {"ssl.ca.location", pki()("ca.pem")}};
   for (auto& [k, v] : extra) m[k] = v;
   return Config(m);
-}
-
-struct Outcome {
-  bool ready = false;
-  std::optional<Error> error;
-  std::chrono::milliseconds took{0};
-};
-
-/// Opens one connection with the clients' own settings (as a producer parses them) and
-/// reports whether it became ready or how its first attempt failed.
-Outcome first_connection(const Config& config, const std::string& host, std::uint16_t port) {
-  auto parsed = client::ProducerConfig::parse(config);
-  REQUIRE_MESSAGE(parsed.ok(), (parsed.ok() ? "" : parsed.error().message));
-  auto loop = net::EventLoop::create();
-  REQUIRE(loop.ok());
-  net::Resolver resolver(**loop);
-  Outcome out;
-  auto start = std::chrono::steady_clock::now();
-  net::BrokerConnection connection(**loop, resolver, host, port, parsed.value().cluster.connection,
-                                   [&](net::BrokerConnection::State s, const Error* e) {
-                                     out.ready = s == net::BrokerConnection::State::ready;
-                                     if (e != nullptr) out.error = *e;
-                                     (*loop)->stop();
-                                   });
-  connection.start();
-  bool guard = false;
-  auto timer = (*loop)->add_timer(10s, [&] {
-    guard = true;
-    (*loop)->stop();
-  });
-  (*loop)->run();
-  (*loop)->cancel_timer(timer);
-  connection.stop();
-  out.took = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
-  REQUIRE_MESSAGE(!guard, "no outcome within 10 s (a hang)");
-  return out;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 void produce_and_consume(const Config& producer_config, const Config& consumer_config,

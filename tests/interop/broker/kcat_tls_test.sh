@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # kcat (librdkafka, Debian package) against kafkit-broker's SSL listener (issue 8): produce
 # and consume over TLS, then over mTLS (ssl.client.auth=required); an untrusted CA and a
-# missing client certificate are refused. The PKI is made here with the openssl CLI in a
-# temporary directory; nothing secret is committed.
+# missing client certificate are refused. The PKI is made at test time
+# (tests/lib/test_pki.sh).
 # Usage: kcat_tls_test.sh PATH/TO/kafkit-broker
 set -euo pipefail
 broker_exe=$1
@@ -16,24 +16,9 @@ trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
 
-pki=$work/pki
-mkdir -p "$pki"
-ossl() { openssl "$@" 2>>"$pki/openssl.log"; }
-new_ca() {  # new_ca NAME
-  ossl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$pki/$1.key" \
-    -out "$pki/$1.pem" -days 2 -subj "/CN=$1"
-}
-new_leaf() {  # new_leaf NAME CA SAN
-  ossl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$pki/$1.key" \
-    -out "$pki/$1.csr" -subj "/CN=$1"
-  printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$3" >"$pki/$1.ext"
-  ossl x509 -req -in "$pki/$1.csr" -CA "$pki/$2.pem" -CAkey "$pki/$2.key" -CAcreateserial \
-    -out "$pki/$1.pem" -days 2 -extfile "$pki/$1.ext"
-}
-new_ca ca
-new_ca rogue-ca
-new_leaf server ca "DNS:localhost,IP:127.0.0.1"
-new_leaf client ca "DNS:kcat-client"
+# shellcheck source=../../lib/test_pki.sh
+source "$(dirname "$0")/../../lib/test_pki.sh"
+make_test_pki
 
 tls=(-X security.protocol=ssl -X "ssl.ca.location=$pki/ca.pem")
 mtls=("${tls[@]}" -X "ssl.certificate.location=$pki/client.pem" -X "ssl.key.location=$pki/client.key")
