@@ -15,18 +15,16 @@
 //                                      principal, any operation) is open to everyone.
 //   acl.rules=<rule>;<rule>;...        the ALLOW rules, one per `;`-separated entry:
 //        <principal>:<resource type>:<resource name>:<operation>[,<operation>...]
-//     principal      User:<name> (no `:` or `;` in the name), or User:* for every principal. A SASL
-//     connection is
-//                    User:<SASL user name>; a connection that did not authenticate
-//                    (PLAINTEXT or SSL without a client certificate) is User:ANONYMOUS;
-//                    an SSL connection with a client certificate is User:<subject DN>
-//                    ("User:CN=client,O=Example"), as Kafka's default principal builder.
+//     principal      User:<name> (no `:` or `;` in the name), or User:* for everyone.
+//                    A SASL connection (SASL_PLAINTEXT, SASL_SSL) is User:<SASL user>; an
+//                    SSL connection with a client certificate is User:<subject DN in RFC
+//                    2253 form> ("User:CN=client,O=Example"), as Kafka's default principal
+//                    builder; any other connection is User:ANONYMOUS.
 //     resource type  topic, group or cluster (case-insensitive).
 //     resource name  a literal name; `*` for every resource of the type; or a prefix ending
 //                    in `*` ("app-*" matches app-1 and app-x, Kafka's PREFIXED pattern). A
-//                    cluster rule's name is `kafka-cluster` or `*`. Group names may contain
-//                    `:` (the name is what lies between the type and the last `:`) but not
-//                    `;` or `,`.
+//                    cluster rule's name is `kafka-cluster` or `*`. A group name may contain
+//                    `:` (the name is what lies between the type and the last `:`), not `;`.
 //     operations     read, write, create, delete, alter, describe, describe_configs,
 //                    alter_configs, idempotent_write, all (case-insensitive; `-` or no
 //                    separator also accepted: describe-configs, DescribeConfigs).

@@ -5,6 +5,23 @@
 // the resource and the API; the handler answers it with Kafka's error for the resource
 // (TOPIC_AUTHORIZATION_FAILED, GROUP_AUTHORIZATION_FAILED, CLUSTER_AUTHORIZATION_FAILED).
 // When the authorizer is off (the default) every check passes.
+//
+// What each API needs (Kafka's KafkaApis):
+//   Produce: WRITE topic (29 per partition)      Fetch: READ topic (29 per partition)
+//   ListOffsets: DESCRIBE topic                  DeleteRecords: DELETE topic
+//   Metadata: DESCRIBE topic (29 when named; left out of an all-topics answer);
+//             auto-creation needs CREATE on the cluster or the topic (else 29)
+//   CreateTopics: CREATE cluster or topic        DeleteTopics: DELETE topic
+//   CreatePartitions: ALTER topic
+//   DescribeConfigs / IncrementalAlterConfigs: DESCRIBE_CONFIGS / ALTER_CONFIGS on the topic
+//             (29), on the cluster for BROKER and BROKER_LOGGER resources (31)
+//   OffsetCommit: READ group (30 per partition), READ topic (29 per partition)
+//   OffsetFetch: READ group (30), DESCRIBE topic (29 per partition; left out of "all")
+//   OffsetDelete: DELETE group (30), READ topic (29 per partition)
+//   FindCoordinator: DESCRIBE group (30)         ListGroups: only groups with DESCRIBE
+//   JoinGroup / SyncGroup / Heartbeat / LeaveGroup: READ group (30)
+//   DescribeGroups: DESCRIBE group (30)          DeleteGroups: DELETE group (30)
+//   InitProducerId (idempotent): IDEMPOTENT_WRITE cluster or WRITE on any topic (31)
 #include <cstdint>
 #include <optional>
 #include <string>
