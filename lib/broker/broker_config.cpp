@@ -174,6 +174,8 @@ Result<BrokerConfig> BrokerConfig::from_properties(const Properties& props) {
     } else if (is_broker_log_default(key)) {
       // Validated as the topic config it is the default of.
       if (auto r = validate_broker_log_default(key, value); !r) return r.error();
+    } else if (authz::is_authz_property(key)) {
+      if (auto r = authz::set_authz_property(c.authz, key, value); !r) return r.error();
     } else if (is_sasl_property(key)) {
       if (auto r = validate_sasl_property(key, value); !r) return r.error();
     } else if (is_ignored(key)) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "broker/authz/acl_rules.hpp"
 #include "common/properties.hpp"
 #include "common/property_values.hpp"
 #include "common/result.hpp"
@@ -55,6 +56,9 @@ struct BrokerConfig {
   /// ssl.*: the certificate SSL listeners present, and client authentication
   /// (broker_tls_config.hpp).
   net::tls::TlsConfig tls;
+  /// authorizer.enabled / authorizer.class.name, super.users, allow.everyone.if.no.acl.found
+  /// and acl.rules: simple authorization (authz/acl_rules.hpp); off by default.
+  authz::AuthzConfig authz;
   /// Every property as given (log.* defaults of the topic configs are looked up here).
   Properties properties;
   /// Keys that were accepted but have no effect here (logged at start-up).

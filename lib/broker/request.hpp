@@ -23,8 +23,10 @@ struct Request {
   size_t body_offset = 0;  // where the body starts in `frame`
   int32_t node_id = -1;    // the node whose listener received it
   std::string peer;        // "host:port" of the client, for log lines
-  /// The authenticated SASL principal of the connection (empty: not authenticated, e.g. a
-  /// PLAINTEXT listener), for authorization.
+  /// The connection's authenticated principal name (SASL user name, "alice"; or on an SSL
+  /// listener the client certificate's subject DN, "CN=client,O=Example"; empty: not
+  /// authenticated, e.g. a PLAINTEXT listener), for authorization (handlers/authorization.hpp
+  /// makes it "User:alice" / "User:ANONYMOUS").
   std::string principal;
   /// Which of the node's listeners (BrokerConfig::listeners index) the client came in on:
   /// metadata answers advertise that listener's endpoints.

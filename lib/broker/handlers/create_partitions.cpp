@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "broker/cluster_state.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/handlers/unique_names.hpp"
@@ -74,6 +75,8 @@ TopicResult grow(HandlerContext& ctx, const CreatePartitionsRequest::CreateParti
                  bool validate_only) {
   ClusterState& cluster = ctx.cluster;
   TopicStore& store = *cluster.topics;
+  if (!topic_authorized(ctx, authz::Operation::alter, t.name))
+    return result(t.name, code(ErrorCode::TopicAuthorizationFailed), "Authorization failed.");
   Topic* topic = store.find(t.name);
   if (topic == nullptr)
     return result(t.name, code(ErrorCode::UnknownTopicOrPartition),

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "broker/cluster_state.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/handlers/unique_names.hpp"
@@ -102,6 +103,9 @@ Result_ create_one(HandlerContext& ctx, const CreateTopicsRequest::CreatableTopi
                    bool validate_only) {
   ClusterState& cluster = ctx.cluster;
   TopicStore& store = *cluster.topics;
+  if (!may_create_topic(ctx, t.name))
+    return error_result(t.name,
+                        kafka_error(ErrorCode::TopicAuthorizationFailed, "Authorization failed."));
   // The name checks come first, as in Kafka (TopicStore::create repeats the first two; the
   // collision check is ours to make).
   if (auto reason = invalid_topic_name_reason(t.name))

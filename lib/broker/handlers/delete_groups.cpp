@@ -19,7 +19,7 @@ void handle_delete_groups(HandlerContext& ctx) {
   for (const std::string& id : req->groups_names) {
     DeleteGroupsResponse::DeletableGroupResult r;
     r.group_id = id;
-    r.error_code = group_request_error(ctx.cluster, ctx.request.node_id, id, true);
+    r.error_code = group_request_error(ctx, authz::Operation::del, id, true);
     if (r.error_code == 0) r.error_code = ctx.cluster.groups->delete_group(id);
     resp.results.push_back(std::move(r));
   }

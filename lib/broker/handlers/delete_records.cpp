@@ -11,6 +11,7 @@
 #include <string>
 
 #include "broker/cluster_state.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -69,7 +70,11 @@ void handle_delete_records(HandlerContext& ctx) {
   for (const auto& t : req->topics) {
     DeleteRecordsResponse::DeleteRecordsTopicResult tr;
     tr.name = t.name;
-    for (const auto& p : t.partitions) tr.partitions.push_back(delete_in(ctx, t.name, p));
+    const bool allowed = topic_authorized(ctx, authz::Operation::del, t.name);
+    for (const auto& p : t.partitions)
+      tr.partitions.push_back(
+          allowed ? delete_in(ctx, t.name, p)
+                  : failed(p.partition_index, code(ErrorCode::TopicAuthorizationFailed)));
     resp.topics.push_back(std::move(tr));
   }
   ctx.responder.send(resp);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "broker/cluster_state.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -105,12 +106,19 @@ void handle_delete_topics(HandlerContext& ctx) {
   // Resolve ids, then names; a name whose id was also given cancels both.
   std::vector<std::pair<std::string, protocol::Uuid>> to_delete;
   for (const protocol::Uuid& id : ids) {
-    if (Topic* t = store.find(id))
+    Topic* t = store.find(id);
+    if (t != nullptr && !topic_authorized(ctx, authz::Operation::del, t->name))
+      resp.responses.push_back(row(std::nullopt, id, ErrorCode::TopicAuthorizationFailed));
+    else if (t != nullptr)
       to_delete.emplace_back(t->name, id);
     else
       resp.responses.push_back(row(std::nullopt, id, ErrorCode::UnknownTopicId));
   }
   for (const std::string& n : names) {
+    if (!topic_authorized(ctx, authz::Operation::del, n)) {
+      resp.responses.push_back(row(n, protocol::Uuid{}, ErrorCode::TopicAuthorizationFailed));
+      continue;
+    }
     Topic* t = store.find(n);
     if (t == nullptr) {
       resp.responses.push_back(row(n, protocol::Uuid{}, ErrorCode::UnknownTopicOrPartition));

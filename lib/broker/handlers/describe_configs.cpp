@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "broker/cluster_state.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/broker_resource_name.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
@@ -252,6 +253,9 @@ DescribeConfigsResponse::DescribeConfigsResult describe(HandlerContext& ctx, con
     return out;
   };
   int32_t node_id = ctx.request.node_id;
+  if (auto e = config_resource_refusal(ctx, authz::Operation::describe_configs, r.resource_type,
+                                       r.resource_name))
+    return fail(*e);
   switch (r.resource_type) {
     case kTopic: {
       if (auto reason = invalid_topic_name_reason(r.resource_name))

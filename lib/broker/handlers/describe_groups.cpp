@@ -27,7 +27,7 @@ void handle_describe_groups(HandlerContext& ctx) {
     out.group_id = id;
     out.authorized_operations =
         req->include_authorized_operations ? kGroupOperations : kOperationsNotRequested;
-    out.error_code = group_request_error(ctx.cluster, ctx.request.node_id, id, true);
+    out.error_code = group_request_error(ctx, authz::Operation::describe, id, true);
     if (out.error_code != 0) {
       resp.groups.push_back(std::move(out));
       continue;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "broker/faults/injected_errors.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "protocol/messages/fetch.hpp"
@@ -33,10 +34,12 @@ struct Built {
   bool any_error = false;
 };
 
-/// `injected`: errors a test injected into this request (only its first build: a request
-/// with errors is answered at once, never parked).
+/// `injected`: errors a test injected into this request; `denied`: per topic of the request,
+/// whether its principal may not read it (only its first build: a request with errors is
+/// answered at once, never parked).
 Built build(ClusterState& cluster, int32_t node_id, int16_t version, const FetchRequest& req,
-            bool zero_copy, const InjectedErrors* injected = nullptr) {
+            bool zero_copy, const InjectedErrors* injected = nullptr,
+            const std::vector<bool>* denied = nullptr) {
   Built out;
   bool by_id = version >= kFirstTopicIdVersion;
   // The response limit is soft for the first batch: a batch larger than max.bytes is still
@@ -46,14 +49,16 @@ Built build(ClusterState& cluster, int32_t node_id, int16_t version, const Fetch
     FetchResponse::FetchableTopicResponse tr;
     tr.topic = topic.topic;
     tr.topic_id = topic.topic_id;
+    const bool refused = denied != nullptr && (*denied)[out.response.responses.size()];
     for (const auto& fp : topic.partitions) {
       FetchResponse::PartitionData pd;
       pd.partition_index = fp.partition;
       if (req.isolation_level != kReadCommitted) pd.aborted_transactions = std::nullopt;
       PartitionLookup found = lookup_partition(cluster, node_id, by_id, topic.topic, topic.topic_id,
                                                fp.partition, fp.current_leader_epoch);
-      auto forced =
-          injected ? injected->error_for(topic.topic, topic.topic_id, fp.partition) : std::nullopt;
+      auto forced = refused    ? std::optional<int16_t>(code(ErrorCode::TopicAuthorizationFailed))
+                    : injected ? injected->error_for(topic.topic, topic.topic_id, fp.partition)
+                               : std::nullopt;
       if (forced || !found.ok()) {
         pd.error_code = forced ? *forced : code(found.error);
         pd.high_watermark = -1;
@@ -122,7 +127,11 @@ void handle(HandlerContext& ctx) {
     return ctx.responder.send(resp);
   }
   auto injected = InjectedErrors::for_request(ctx.cluster, *req, v >= kFirstTopicIdVersion);
-  Built first = build(ctx.cluster, node_id, v, *req, ctx.responder.zero_copy(), &injected);
+  std::vector<bool> denied;
+  for (const auto& topic : req->topics)
+    denied.push_back(!topic_authorized(ctx, authz::Operation::read, v >= kFirstTopicIdVersion,
+                                       topic.topic, topic.topic_id));
+  Built first = build(ctx.cluster, node_id, v, *req, ctx.responder.zero_copy(), &injected, &denied);
   bool satisfied = first.any_error || req->max_wait_ms <= 0 ||
                    first.bytes >= static_cast<size_t>(std::max(req->min_bytes, 0)) ||
                    req->topics.empty();

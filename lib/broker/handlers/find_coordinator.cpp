@@ -10,6 +10,7 @@
 
 #include "broker/cluster_state.hpp"
 #include "broker/group/coordinator_node.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -68,6 +69,9 @@ void handle_find_coordinator(HandlerContext& ctx) {
   // An error a test injected (Cluster::inject_errors) answers every key of the request.
   std::optional<int16_t> injected = ctx.cluster.faults.take_error(FindCoordinatorRequest::api_key);
   auto answer_key = [&](const std::string& key) {
+    // DESCRIBE on the group (issue 8, as Kafka); transactional ids have no rules here.
+    if (req->key_type == kGroupKey && !group_authorized(ctx, authz::Operation::describe, key))
+      return Answer{code(ErrorCode::GroupAuthorizationFailed), "Authorization failed.", -1, "", -1};
     return injected ? Answer{*injected, std::nullopt, -1, "", -1}
                     : answer(ctx.cluster, ctx.request.listener, req->key_type, key);
   };

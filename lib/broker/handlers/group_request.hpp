@@ -1,13 +1,15 @@
 #pragma once
-// What every group API handler checks first, in Kafka's order (validateGroupStatus): an
-// empty group id is INVALID_GROUP_ID for the membership APIs, then the coordinator check
-// (NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE, group/coordinator_node.hpp).
+// What every group API handler checks first, in Kafka's order: authorization of the group
+// (KafkaApis, GROUP_AUTHORIZATION_FAILED), then (validateGroupStatus) an empty group id is
+// INVALID_GROUP_ID for the membership APIs, then the coordinator check (NOT_COORDINATOR /
+// COORDINATOR_NOT_AVAILABLE, group/coordinator_node.hpp).
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "broker/cluster_state.hpp"
 #include "broker/group/coordinator_node.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/kafka_error.hpp"
 
 namespace kafkit::broker {
@@ -18,6 +20,15 @@ inline int16_t group_request_error(const ClusterState& cluster, int32_t node_id,
                                    std::string_view group_id, bool allow_empty_id = false) {
   if (group_id.empty() && !allow_empty_id) return static_cast<int16_t>(ErrorCode::InvalidGroupId);
   return check_coordinator(cluster, node_id, group_id);
+}
+
+/// The request's principal must be allowed `op` on the group (READ for the membership
+/// APIs, DESCRIBE for DescribeGroups, DELETE for DeleteGroups).
+inline int16_t group_request_error(const HandlerContext& ctx, authz::Operation op,
+                                   std::string_view group_id, bool allow_empty_id = false) {
+  if (!group_authorized(ctx, op, group_id))
+    return static_cast<int16_t>(ErrorCode::GroupAuthorizationFailed);
+  return group_request_error(ctx.cluster, ctx.request.node_id, group_id, allow_empty_id);
 }
 
 /// The client's address as Kafka reports it in DescribeGroups ("/127.0.0.1").

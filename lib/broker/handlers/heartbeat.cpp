@@ -17,7 +17,7 @@ void handle_heartbeat(HandlerContext& ctx) {
   if (!req) return ctx.responder.close("cannot parse Heartbeat: " + req.error().message);
   HeartbeatResponse resp;
   resp.throttle_time_ms = 0;
-  resp.error_code = group_request_error(ctx.cluster, ctx.request.node_id, req->group_id);
+  resp.error_code = group_request_error(ctx, authz::Operation::read, req->group_id);
   if (resp.error_code == 0)
     resp.error_code = ctx.cluster.groups->heartbeat(req->group_id, req->generation_id,
                                                     req->member_id, req->group_instance_id);

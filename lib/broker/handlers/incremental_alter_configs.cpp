@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "broker/cluster_state.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/broker_resource_name.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
@@ -158,6 +159,9 @@ Result<Properties> altered_topic_configs(const ClusterState& cluster, const Topi
 }
 
 std::optional<Error> alter_one(HandlerContext& ctx, const Resource& r, bool validate_only) {
+  if (auto e = config_resource_refusal(ctx, authz::Operation::alter_configs, r.resource_type,
+                                       r.resource_name))
+    return e;
   if (auto e = check_alterations(r)) return e;
   int32_t node_id = ctx.request.node_id;
   switch (r.resource_type) {

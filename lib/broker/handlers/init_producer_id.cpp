@@ -12,10 +12,15 @@
 // coordinator until its own timeout and then reports that, instead of a misleading fatal
 // error such as TRANSACTIONAL_ID_AUTHORIZATION_FAILED.
 //
+// Authorization (issue 8): an idempotent producer needs IDEMPOTENT_WRITE on the cluster or,
+// since KIP-679, WRITE on any topic (authz::may_write_any_topic); else
+// CLUSTER_AUTHORIZATION_FAILED, which clients treat as fatal.
+//
 // Advertised from v0: librdkafka 2.0.2 enables idempotence only when InitProducerId 0 is
 // in the broker's range (protocol-facts §1.3).
 #include "protocol/messages/init_producer_id.hpp"
 #include "broker/cluster_state.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/kafka_error.hpp"
 
@@ -41,6 +46,7 @@ void handle_init_producer_id(HandlerContext& ctx) {
     if (req->transactional_id->empty()) return fail(ErrorCode::InvalidRequest);
     return fail(ErrorCode::CoordinatorNotAvailable);
   }
+  if (!may_be_idempotent(ctx)) return fail(ErrorCode::ClusterAuthorizationFailed);
   auto id = ctx.cluster.topics->producer_ids().next();
   if (!id) {
     ctx.cluster.log("cannot allocate a producer id: " + id.error().message);

@@ -48,7 +48,7 @@ void handle_join_group(HandlerContext& ctx) {
   if (!req) return ctx.responder.close("cannot parse JoinGroup: " + req.error().message);
   const int16_t v = ctx.request.version();
   Responder responder = ctx.responder;
-  if (int16_t err = group_request_error(ctx.cluster, ctx.request.node_id, req->group_id)) {
+  if (int16_t err = group_request_error(ctx, authz::Operation::read, req->group_id)) {
     JoinResult r;
     r.error = err;
     r.member_id = req->member_id;

@@ -20,7 +20,7 @@ void handle_leave_group(HandlerContext& ctx) {
   const bool batch = ctx.request.version() >= kFirstBatchVersion;
   LeaveGroupResponse resp;
   resp.throttle_time_ms = 0;
-  resp.error_code = group_request_error(ctx.cluster, ctx.request.node_id, req->group_id);
+  resp.error_code = group_request_error(ctx, authz::Operation::read, req->group_id);
   if (resp.error_code != 0) return ctx.responder.send(resp);
   std::vector<LeavingMember> leaving;
   if (batch) {

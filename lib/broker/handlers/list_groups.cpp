@@ -41,6 +41,8 @@ void handle_list_groups(HandlerContext& ctx) {
   for (const GroupOverview& g : ctx.cluster.groups->list(here)) {
     std::string_view state = group_state_name(g.state);
     if (!type_ok) break;
+    // Only the groups the principal may describe are listed (Kafka), without a log line.
+    if (!group_authorized(ctx, authz::Operation::describe, g.group_id, false)) continue;
     if (!req->states_filter.empty() &&
         std::none_of(req->states_filter.begin(), req->states_filter.end(),
                      [state](const std::string& s) { return iequals(s, state); }))

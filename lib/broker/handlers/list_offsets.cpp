@@ -18,6 +18,7 @@
 
 #include "broker/cluster_state.hpp"
 #include "broker/faults/injected_errors.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -114,8 +115,12 @@ void handle_list_offsets(HandlerContext& ctx) {
   for (const auto& t : req->topics) {
     ListOffsetsResponse::ListOffsetsTopicResponse tr;
     tr.name = t.name;
+    const bool allowed = topic_authorized(ctx, authz::Operation::describe, t.name);
     for (const auto& p : t.partitions) {
-      if (auto e = injected.error_for(t.name, p.partition_index))
+      if (!allowed)
+        tr.partitions.push_back(
+            error_response(p.partition_index, ErrorCode::TopicAuthorizationFailed));
+      else if (auto e = injected.error_for(t.name, p.partition_index))
         tr.partitions.push_back(error_response(p.partition_index, static_cast<ErrorCode>(*e)));
       else if (seen[{t.name, p.partition_index}] > 1)
         tr.partitions.push_back(error_response(p.partition_index, ErrorCode::InvalidRequest));

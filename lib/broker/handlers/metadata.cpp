@@ -3,6 +3,7 @@
 // (v4+ AllowAutoTopicCreation, implied before) and auto.create.topics.enable is on.
 #include "protocol/messages/metadata.hpp"
 #include "broker/faults/injected_errors.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/topic_name.hpp"
@@ -78,7 +79,9 @@ void handle(HandlerContext& ctx) {
   bool all = !req->topics.has_value() || (v == 0 && req->topics->empty());
   if (all) {
     for (const auto& [name, t] : cluster.topics->topics())
-      resp.topics.push_back(describe(cluster, t));
+      // Topics the principal may not describe are left out, unlogged (as in Kafka).
+      if (topic_authorized(ctx, authz::Operation::describe, name, false))
+        resp.topics.push_back(describe(cluster, t));
   } else {
     bool may_create =
         (v < 4 || req->allow_auto_topic_creation) && cluster.config.auto_create_topics;
@@ -92,12 +95,24 @@ void handle(HandlerContext& ctx) {
         if (t == nullptr) {
           out.error_code = code(ErrorCode::UnknownTopicId);
           resp.topics.push_back(std::move(out));
+        } else if (!topic_authorized(ctx, authz::Operation::describe, t->name)) {
+          out.error_code = code(ErrorCode::TopicAuthorizationFailed);
+          resp.topics.push_back(std::move(out));
         } else {
           resp.topics.push_back(describe(cluster, *t));
         }
         continue;
       }
       const std::string& name = *wanted.name;
+      // Authorization first (Kafka): a topic the principal may not describe is answered
+      // TOPIC_AUTHORIZATION_FAILED whether it exists or not; auto-creation needs CREATE.
+      if (!topic_authorized(ctx, authz::Operation::describe, name) ||
+          (may_create && !cluster.topics->find(name) && !invalid_topic_name_reason(name) &&
+           !may_create_topic(ctx, name))) {
+        out.error_code = code(ErrorCode::TopicAuthorizationFailed);
+        resp.topics.push_back(std::move(out));
+        continue;
+      }
       if (Topic* t = cluster.topics->find(name)) {
         resp.topics.push_back(describe(cluster, *t));
         continue;

@@ -17,6 +17,7 @@
 
 #include "broker/cluster_state.hpp"
 #include "broker/group/coordinator_node.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -44,6 +45,9 @@ void handle_offset_commit(HandlerContext& ctx) {
   OffsetStore& store = *cluster.offsets;
   int64_t now = ClusterState::now_ms();
 
+  // Authorization first (Kafka): READ on the group, else every partition is refused;
+  // then READ on each topic.
+  const bool group_allowed = group_authorized(ctx, authz::Operation::read, req->group_id);
   int16_t group_error = check_coordinator(cluster, ctx.request.node_id, req->group_id);
   if (group_error == 0)
     group_error =
@@ -68,10 +72,16 @@ void handle_offset_commit(HandlerContext& ctx) {
   for (size_t ti = 0; ti < req->topics.size(); ++ti) {
     auto& topic = req->topics[ti];
     auto& rows = resp.topics[ti].partitions;
+    const bool topic_allowed =
+        group_allowed && topic_authorized(ctx, authz::Operation::read, topic.name);
     for (auto& p : topic.partitions) {
       OffsetCommitResponse::OffsetCommitResponsePartition row;
       row.partition_index = p.partition_index;
-      if (!partition_exists(cluster, topic.name, p.partition_index)) {
+      if (!group_allowed) {
+        row.error_code = code(ErrorCode::GroupAuthorizationFailed);
+      } else if (!topic_allowed) {
+        row.error_code = code(ErrorCode::TopicAuthorizationFailed);
+      } else if (!partition_exists(cluster, topic.name, p.partition_index)) {
         row.error_code = code(ErrorCode::UnknownTopicOrPartition);
       } else if (group_error != 0) {
         row.error_code = group_error;

@@ -14,6 +14,7 @@
 
 #include "broker/cluster_state.hpp"
 #include "broker/group/coordinator_node.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -33,7 +34,10 @@ void handle_offset_delete(HandlerContext& ctx) {
   OffsetDeleteResponse resp;
   resp.throttle_time_ms = 0;
 
-  int16_t group_error = req->group_id.empty()
+  // Authorization first (Kafka): DELETE on the group, then READ on each topic.
+  int16_t group_error = !group_authorized(ctx, authz::Operation::del, req->group_id)
+                            ? code(ErrorCode::GroupAuthorizationFailed)
+                        : req->group_id.empty()
                             ? code(ErrorCode::InvalidGroupId)
                             : check_coordinator(cluster, ctx.request.node_id, req->group_id);
   if (group_error == 0) group_error = store.check_delete(req->group_id);
@@ -48,11 +52,14 @@ void handle_offset_delete(HandlerContext& ctx) {
     rt.name = topic.name;
     const Topic* t = cluster.topics->find(topic.name);
     bool subscribed = t != nullptr && store.subscribed(req->group_id, topic.name);
+    const bool allowed = topic_authorized(ctx, authz::Operation::read, topic.name);
     for (const auto& p : topic.partitions) {
       OffsetDeleteResponse::OffsetDeleteResponsePartition rp;
       rp.partition_index = p.partition_index;
-      if (t == nullptr || p.partition_index < 0 ||
-          static_cast<size_t>(p.partition_index) >= t->partitions.size()) {
+      if (!allowed) {
+        rp.error_code = code(ErrorCode::TopicAuthorizationFailed);
+      } else if (t == nullptr || p.partition_index < 0 ||
+                 static_cast<size_t>(p.partition_index) >= t->partitions.size()) {
         rp.error_code = code(ErrorCode::UnknownTopicOrPartition);
       } else if (subscribed) {
         rp.error_code = code(ErrorCode::GroupSubscribedToTopic);

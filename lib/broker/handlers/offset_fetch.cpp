@@ -16,6 +16,7 @@
 
 #include "broker/cluster_state.hpp"
 #include "broker/group/coordinator_node.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/kafka_error.hpp"
@@ -70,17 +71,26 @@ P to_partition(Row& r) {
   return p;
 }
 
-// `topics` null = every topic the group has offsets for.
+// `topics` null = every topic the group has offsets for. Authorization as in Kafka: READ on
+// the group (else GROUP_AUTHORIZATION_FAILED for the group), then DESCRIBE on each named
+// topic (else TOPIC_AUTHORIZATION_FAILED per partition); an all-topics answer leaves out
+// the topics the principal may not describe.
 GroupAnswer answer_group(
-    ClusterState& cluster, int32_t node_id, const std::string& group,
+    const HandlerContext& ctx, const std::string& group,
     const std::optional<std::vector<std::pair<std::string, std::vector<int32_t>>>>& topics) {
+  ClusterState& cluster = ctx.cluster;
   GroupAnswer a;
-  a.error = check_coordinator(cluster, node_id, group);
+  if (!group_authorized(ctx, authz::Operation::read, group)) {
+    a.error = code(ErrorCode::GroupAuthorizationFailed);
+    return a;
+  }
+  a.error = check_coordinator(cluster, ctx.request.node_id, group);
   if (a.error != 0) return a;
   const OffsetStore& store = *cluster.offsets;
   if (!topics) {
     if (const GroupOffsets* all = store.group_offsets(group)) {
       for (const auto& [topic, partitions] : *all) {
+        if (!topic_authorized(ctx, authz::Operation::describe, topic, false)) continue;
         TopicRows t{topic, {}};
         for (const auto& [partition, value] : partitions)
           t.rows.push_back(row_for(&value, partition));
@@ -91,7 +101,11 @@ GroupAnswer answer_group(
   }
   for (const auto& [topic, partitions] : *topics) {
     TopicRows t{topic, {}};
-    for (int32_t p : partitions) t.rows.push_back(row_for(store.find(group, topic, p), p));
+    const bool allowed = topic_authorized(ctx, authz::Operation::describe, topic);
+    for (int32_t p : partitions) {
+      t.rows.push_back(row_for(allowed ? store.find(group, topic, p) : nullptr, p));
+      if (!allowed) t.rows.back().error = code(ErrorCode::TopicAuthorizationFailed);
+    }
     a.topics.push_back(std::move(t));
   }
   return a;
@@ -112,7 +126,7 @@ void handle_offset_fetch(HandlerContext& ctx) {
         topics.emplace();
         for (const auto& t : *g.topics) topics->emplace_back(t.name, t.partition_indexes);
       }
-      GroupAnswer a = answer_group(ctx.cluster, ctx.request.node_id, g.group_id, topics);
+      GroupAnswer a = answer_group(ctx, g.group_id, topics);
       OffsetFetchResponse::OffsetFetchResponseGroup rg;
       rg.group_id = g.group_id;
       rg.error_code = a.error;
@@ -134,7 +148,7 @@ void handle_offset_fetch(HandlerContext& ctx) {
     topics.emplace();
     for (const auto& t : *req->topics) topics->emplace_back(t.name, t.partition_indexes);
   }
-  GroupAnswer a = answer_group(ctx.cluster, ctx.request.node_id, req->group_id, topics);
+  GroupAnswer a = answer_group(ctx, req->group_id, topics);
   if (a.error != 0 && version < kFirstTopLevelErrorVersion && topics) {
     // No top-level error field yet: every requested partition carries it.
     for (const auto& [name, partitions] : *topics) {

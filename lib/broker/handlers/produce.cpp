@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "broker/faults/injected_errors.hpp"
+#include "broker/handlers/authorization.hpp"
 #include "broker/handlers/handler_list.hpp"
 #include "broker/handlers/partition_lookup.hpp"
 #include "broker/handlers/produce_validation.hpp"
@@ -102,7 +103,8 @@ PartitionResponse produce_partition(HandlerContext& ctx, const ProduceRequest& r
   return out;
 }
 
-// A partition failed on purpose (Cluster::inject_errors): nothing is appended.
+// A partition failed on purpose (Cluster::inject_errors) or refused (authorization): nothing
+// is appended.
 PartitionResponse injected_response(int32_t partition, int16_t error) {
   PartitionResponse out;
   out.index = partition;
@@ -138,8 +140,14 @@ void handle(HandlerContext& ctx) {
     ProduceResponse::TopicProduceResponse tr;
     tr.name = topic.name;
     tr.topic_id = topic.topic_id;
+    const bool allowed =
+        topic_authorized(ctx, authz::Operation::write,
+                         ctx.request.version() >= kFirstTopicIdVersion, topic.name, topic.topic_id);
     for (auto& data : topic.partition_data) {
-      if (auto e = injected.error_for(topic.name, topic.topic_id, data.index))
+      if (!allowed)
+        tr.partition_responses.push_back(
+            injected_response(data.index, code(ErrorCode::TopicAuthorizationFailed)));
+      else if (auto e = injected.error_for(topic.name, topic.topic_id, data.index))
         tr.partition_responses.push_back(injected_response(data.index, *e));
       else
         tr.partition_responses.push_back(produce_partition(ctx, *req, topic, data));

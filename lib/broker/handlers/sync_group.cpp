@@ -31,7 +31,7 @@ void handle_sync_group(HandlerContext& ctx) {
   if (!req) return ctx.responder.close("cannot parse SyncGroup: " + req.error().message);
   const int16_t v = ctx.request.version();
   Responder responder = ctx.responder;
-  if (int16_t err = group_request_error(ctx.cluster, ctx.request.node_id, req->group_id))
+  if (int16_t err = group_request_error(ctx, authz::Operation::read, req->group_id))
     return send(responder, v, SyncResult{err, {}, {}, {}});
   SyncRequestParams p;
   p.group_id = std::move(req->group_id);

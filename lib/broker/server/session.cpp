@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "net/tls/tls_transport.hpp"
+
 namespace kafkit::broker {
 
 Session::Session(net::EventLoop& loop, std::unique_ptr<net::Transport> transport, SessionId id,
@@ -44,7 +46,13 @@ void Session::continue_handshake() {
     return;
   }
   handshake_want_ = *want;
-  if (*want == net::Want::nothing) handshaking_ = false;
+  if (*want == net::Want::nothing) {
+    handshaking_ = false;
+    // mTLS: the client certificate's subject is the principal, as Kafka's default principal
+    // builder makes it ("User:CN=client,O=Example"); SASL on a SASL_SSL listener replaces it.
+    if (auto* tls = dynamic_cast<net::tls::TlsTransport*>(transport_.get()))
+      principal_ = tls->peer_subject();
+  }
   update_interest();
 }
 

@@ -64,8 +64,8 @@ class Session {
   /// Changes the largest request frame accepted from now on (SASL: 512 KiB until
   /// authenticated, socket.request.max.bytes afterwards).
   void set_max_request_bytes(size_t bytes) noexcept { decoder_.set_max_frame_size(bytes); }
-  /// The authenticated SASL principal (empty: none, e.g. a PLAINTEXT listener), for
-  /// authorization.
+  /// The authenticated principal's name, for authorization: the SASL user, or on an SSL
+  /// listener the client certificate's subject DN; empty: none (e.g. a PLAINTEXT listener).
   const std::string& principal() const noexcept { return principal_; }
   void set_principal(std::string principal) { principal_ = std::move(principal); }
   /// The index of the listener (BrokerConfig::listeners) the session was accepted on.
