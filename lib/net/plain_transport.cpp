@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string>
 
+#include "net/net_errors.hpp"
+
 namespace kafkit::net {
 namespace {
 
@@ -23,6 +25,11 @@ Result<IoStatus> PlainTransport::read(std::span<std::byte> buffer) {
     if (n == 0) return IoStatus{.eof = true};
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return IoStatus{.want = Want::read};
+    // A reset is the peer closing while our request was unread (a broker shutting down,
+    // a session it dropped): an end of the connection like EOF, not an I/O fault, so
+    // callers that take a broker going away quietly do so for both.
+    if (errno == ECONNRESET)
+      return Error{errc::connection_closed, "recv failed: " + std::string(std::strerror(errno))};
     return socket_failure("recv", errno);
   }
 }

@@ -210,6 +210,25 @@ TEST_CASE("socket death fails every in-flight and queued request exactly once, n
   CHECK(late->code == net::errc::connection_closed);
 }
 
+TEST_CASE("a connection reset by the broker ends the connection like EOF does") {
+  // A broker shutting down with requests unread resets instead of closing; clients treat
+  // both alike (a consumer does not report a broker going away as an error).
+  Harness h;
+  h.broker.on_request = [&](ScriptedBroker::Peer& peer, const ReceivedRequest&) { peer.reset(); };
+  h.stop_on_close = true;
+  h.open();
+  std::optional<Error> error;
+  h.connection->send(MetadataRequest{},
+                     [&](Result<MetadataResponse> r) { error = r.ok() ? Error{} : r.error(); });
+  REQUIRE(run_bounded(*h.loop, 5s));
+  h.settle();
+  REQUIRE(error.has_value());
+  CHECK(error->code == net::errc::connection_closed);
+  CHECK(contains(error->message, "reset"));
+  CHECK(contains(error->message, h.broker.name()));
+  CHECK(h.closed_calls == 1);
+}
+
 TEST_CASE("a response frame above receive.message.max.bytes closes the connection") {
   for (int32_t announced : {int32_t{1} << 20, int32_t{-5}}) {
     CAPTURE(announced);

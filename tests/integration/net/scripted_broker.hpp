@@ -66,6 +66,13 @@ class ScriptedBroker {
       if (outstanding > 0) --outstanding;
     }
     void close() { broker->close_peer(index); }
+    /// Closes with an RST instead of a FIN (SO_LINGER 0), as a broker dropping a connection
+    /// with unread requests does.
+    void reset() {
+      linger hard{1, 0};
+      ::setsockopt(fd.get(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+      broker->close_peer(index);
+    }
     bool open() const { return fd.valid(); }
   };
 
