@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../broker/broker_fixture.hpp"
+#include "sasl_test_support.hpp"
 #include "kafkit/admin.hpp"
 #include "kafkit/consumer.hpp"
 #include "kafkit/producer.hpp"
@@ -25,39 +26,6 @@ namespace {
 using namespace std::chrono_literals;
 using broker::test::RunningBroker;
 using Clock = std::chrono::steady_clock;
-
-template <class R>
-std::string why(const R& r) {
-  return r.ok() ? std::string() : r.error().message;
-}
-
-Properties sasl_broker_properties() {
-  return {{"listeners", "SASL_PLAINTEXT://127.0.0.1:0"},
-          {"sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER"},
-          {"sasl.users", "alice:alice-secret,bob:bob:with:colons"},
-          {"sasl.oauthbearer.unsecure", "true"}};
-}
-
-Config client_config(const RunningBroker& b, const std::string& mechanism,
-                     const std::string& user = "alice",
-                     const std::string& password = "alice-secret") {
-  Config c{{"bootstrap.servers", b.cluster->bootstrap_servers()},
-           {"security.protocol", "sasl_plaintext"},
-           {"sasl.mechanism", mechanism}};
-  if (mechanism == "OAUTHBEARER") {
-    c.set("enable.sasl.oauthbearer.unsecure.jwt", "true");
-    c.set("sasl.oauthbearer.config", "principal=" + user);
-  } else {
-    c.set("sasl.username", user);
-    c.set("sasl.password", password);
-  }
-  return c;
-}
-
-Config with(Config c, const std::string& key, const std::string& value) {
-  c.set(key, value);
-  return c;
-}
 
 void round_trip(const RunningBroker& b, const std::string& mechanism, const std::string& topic,
                 const std::string& user = "alice", const std::string& password = "alice-secret") {
@@ -96,10 +64,6 @@ Error refused_admin_call(const Config& config) {
   REQUIRE_FALSE(r.ok());
   CHECK(Clock::now() - start < 10s);
   return r.error();
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
 }
 
 TEST_CASE("sasl: producer, consumer and admin over SASL_PLAINTEXT with every mechanism") {
