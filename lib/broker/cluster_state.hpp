@@ -13,8 +13,8 @@
 #include "broker/faults/fault_state.hpp"
 #include "broker/group/group_coordinator.hpp"
 #include "broker/group/group_log.hpp"
-#include "broker/sasl/sasl_stats.hpp"
 #include "broker/group/offset_store.hpp"
+#include "broker/sasl/sasl_stats.hpp"
 #include "broker/topic_store.hpp"
 #include "net/event_loop.hpp"
 

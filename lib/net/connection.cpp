@@ -479,7 +479,8 @@ void Connection::handle_frame(const protocol::Bytes& frame) {
     in_flight_.pop_front();
     loop_.cancel_timer(std::exchange(entry.timer, 0));
     completions_.push_back(
-        entry.request.complete(RawResponse{entry.request.api_key, entry.version, -1, frame}, broker_)
+        entry.request
+            .complete(RawResponse{entry.request.api_key, entry.version, -1, frame}, broker_)
             .run);
     return;
   }

@@ -171,7 +171,7 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   ApiVersionsHandshake handshake_;
   ApiVersionTable api_versions_;
   std::unique_ptr<SetupStep> step_;
-  std::size_t reauth_step_ = 0;                   // which setup step announced a lifetime
+  std::size_t reauth_step_ = 0;                    // which setup step announced a lifetime
   std::chrono::milliseconds session_lifetime_{0};  // 0: no re-authentication
   TimerId reauth_timer_ = 0;
   std::minstd_rand reauth_rng_{std::random_device{}()};

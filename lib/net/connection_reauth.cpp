@@ -23,9 +23,8 @@ void Connection::schedule_reauth() {
   // Kafka's Java client re-authenticates at a random 85-95% of the session lifetime: early
   // enough to finish before expiry, spread so that clients do not all go at once.
   std::uniform_real_distribution<double> share(0.85, 0.95);
-  auto delay = std::chrono::milliseconds(
-      static_cast<std::int64_t>(static_cast<double>(session_lifetime_.count()) *
-                                share(reauth_rng_)));
+  auto delay = std::chrono::milliseconds(static_cast<std::int64_t>(
+      static_cast<double>(session_lifetime_.count()) * share(reauth_rng_)));
   reauth_timer_ = loop_.add_timer(delay, [this] {
     reauth_timer_ = 0;
     auto self = shared_from_this();

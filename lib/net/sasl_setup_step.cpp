@@ -31,8 +31,9 @@ std::string join(const std::vector<std::string>& names) {
 Result<void> fetch_token(const OAuthBearerTokenProvider& provider,
                          sasl::ClientCredentials& credentials) {
   auto token = provider();
-  if (!token.ok()) return Error{token.error().code, "the OAUTHBEARER token provider failed: " +
-                                                        token.error().message};
+  if (!token.ok())
+    return Error{token.error().code,
+                 "the OAUTHBEARER token provider failed: " + token.error().message};
   if (token.value().value.empty())
     return Error{sasl::errc::authentication_failed,
                  "the OAUTHBEARER token provider returned an empty token"};
@@ -69,9 +70,9 @@ class SaslSetupStep final : public SetupStep {
     if (config_->mechanism == "OAUTHBEARER" && config_->oauthbearer_token) {
       if (auto fetched = fetch_token(config_->oauthbearer_token, credentials); !fetched.ok()) {
         // Not retriable for this attempt, as a refused password (is_authentication_error).
-        local_error_ = Error{sasl::errc::authentication_failed,
-                             "cannot authenticate to broker " + context.broker() + ": " +
-                                 fetched.error().message};
+        local_error_ = Error{
+            sasl::errc::authentication_failed,
+            "cannot authenticate to broker " + context.broker() + ": " + fetched.error().message};
       }
     }
     if (!local_error_) {
@@ -122,8 +123,9 @@ class SaslSetupStep final : public SetupStep {
 
   void send_token(std::string_view token) {
     if (v0_form_) {
-      context_->send_setup_request(make_sasl_v0_token(
-          std::string(token), [this](Result<std::string> reply) { on_v0_reply(std::move(reply)); }));
+      context_->send_setup_request(
+          make_sasl_v0_token(std::string(token),
+                             [this](Result<std::string> reply) { on_v0_reply(std::move(reply)); }));
       return;
     }
     protocol::SaslAuthenticateRequest request;

@@ -19,12 +19,13 @@ OutboundRequest make_sasl_v0_token(std::string token,
   out.encode_body = [body](std::int16_t) { return *body; };
   out.complete = [on_reply = std::move(on_reply)](Result<RawResponse> raw,
                                                   const std::string&) -> Completion {
-    Result<std::string> reply = raw.ok() ? Result<std::string>(std::string(
-                                               reinterpret_cast<const char*>(raw.value().body.data()),
-                                               raw.value().body.size()))
-                                         : Result<std::string>(raw.error());
-    return Completion{[on_reply, reply = std::move(reply)]() mutable { on_reply(std::move(reply)); },
-                      {}};
+    Result<std::string> reply =
+        raw.ok()
+            ? Result<std::string>(std::string(
+                  reinterpret_cast<const char*>(raw.value().body.data()), raw.value().body.size()))
+            : Result<std::string>(raw.error());
+    return Completion{
+        [on_reply, reply = std::move(reply)]() mutable { on_reply(std::move(reply)); }, {}};
   };
   return out;
 }

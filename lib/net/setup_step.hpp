@@ -47,7 +47,9 @@ class SetupStep {
   virtual void start(SetupContext& context, std::function<void(Result<void>)> done) = 0;
   /// Once `done` reported success: how long the broker keeps the session valid (KIP-368
   /// SessionLifetimeMs); 0 means it does not expire and the step is never run again.
-  virtual std::chrono::milliseconds session_lifetime() const { return std::chrono::milliseconds{0}; }
+  virtual std::chrono::milliseconds session_lifetime() const {
+    return std::chrono::milliseconds{0};
+  }
 };
 
 using SetupStepFactory = std::function<std::unique_ptr<SetupStep>()>;

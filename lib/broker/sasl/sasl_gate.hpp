@@ -54,8 +54,7 @@ class SaslGate {
 
   explicit SaslGate(std::shared_ptr<const net::sasl::ServerAuthenticators> authenticators)
       : SaslGate(std::move(authenticators), Options()) {}
-  SaslGate(std::shared_ptr<const net::sasl::ServerAuthenticators> authenticators,
-           Options options);
+  SaslGate(std::shared_ptr<const net::sasl::ServerAuthenticators> authenticators, Options options);
 
   Outcome on_frame(const protocol::Bytes& frame);
 

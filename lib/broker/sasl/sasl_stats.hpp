@@ -8,10 +8,10 @@
 namespace kafkit::broker {
 
 struct SaslStats {
-  std::int64_t authentications = 0;    // first authentications that succeeded
-  std::int64_t reauthentications = 0;  // KIP-368 re-authentications that succeeded
-  std::int64_t expired_closes = 0;     // connections closed for an expired session
-  std::int64_t v0_form = 0;            // authentications in the SaslHandshake v0 form
+  std::int64_t authentications = 0;                  // first authentications that succeeded
+  std::int64_t reauthentications = 0;                // KIP-368 re-authentications that succeeded
+  std::int64_t expired_closes = 0;                   // connections closed for an expired session
+  std::int64_t v0_form = 0;                          // authentications in the SaslHandshake v0 form
   std::map<std::string, std::int64_t> by_principal;  // (re-)authentications per principal
 };
 

@@ -54,10 +54,9 @@ void Server::on_sasl_authenticated(Session& s, const SaslGate& gate) {
   info.can_reauthenticate = gate.can_reauthenticate();
   info.lifetime = gate.session_lifetime();
   if (info.lifetime.count() > 0) info.expires = std::chrono::steady_clock::now() + info.lifetime;
-  std::string lifetime =
-      info.lifetime.count() > 0
-          ? "; session lifetime " + std::to_string(info.lifetime.count()) + " ms"
-          : std::string();
+  std::string lifetime = info.lifetime.count() > 0
+                             ? "; session lifetime " + std::to_string(info.lifetime.count()) + " ms"
+                             : std::string();
   if (gate.reauthenticating()) {
     ++cluster_.sasl_stats.reauthentications;
     cluster_.log("SASL/" + gate.mechanism() + " re-authenticated " + s.peer() + " as " +

@@ -82,9 +82,9 @@ Result<void> finish_cluster_security(ClusterConfig& c, const Config& app) {
     if (!parsed.ok())
       return Error{errc::invalid_argument, "sasl.oauthbearer.config: " + parsed.error().message};
     // A fresh token per authentication: iat is now, so exp never lies in the past.
-    config->oauthbearer_token = [spec = parsed.value().spec,
-                                 extensions = parsed.value().extensions]() mutable
-        -> Result<OAuthBearerToken> {
+    config->oauthbearer_token =
+        [spec = parsed.value().spec,
+         extensions = parsed.value().extensions]() mutable -> Result<OAuthBearerToken> {
       spec.issued_at = std::chrono::system_clock::now();
       auto jwt = net::sasl::build_unsecured_jwt(spec);
       if (!jwt.ok()) return jwt.error();

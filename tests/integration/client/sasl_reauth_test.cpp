@@ -47,9 +47,10 @@ int produce_for(Producer& p, const std::string& topic, std::chrono::milliseconds
   auto end = Clock::now() + duration;
   while (Clock::now() < end) {
     std::string v = "m-" + std::to_string(sent);
-    auto r = p.send({.topic = topic, .partition = 0, .value = v}, [&failed](const DeliveryReport& d) {
-      if (!d.ok()) ++failed;
-    });
+    auto r =
+        p.send({.topic = topic, .partition = 0, .value = v}, [&failed](const DeliveryReport& d) {
+          if (!d.ok()) ++failed;
+        });
     REQUIRE_MESSAGE(r.ok(), why(r));
     ++sent;
     p.poll(0ms);

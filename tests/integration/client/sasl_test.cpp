@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "../broker/broker_fixture.hpp"
-#include "sasl_test_support.hpp"
 #include "kafkit/admin.hpp"
 #include "kafkit/consumer.hpp"
 #include "kafkit/producer.hpp"
@@ -19,6 +18,7 @@
 #include "protocol/messages/metadata.hpp"
 #include "protocol/messages/sasl_authenticate.hpp"
 #include "protocol/messages/sasl_handshake.hpp"
+#include "sasl_test_support.hpp"
 
 namespace kafkit::test {
 namespace {

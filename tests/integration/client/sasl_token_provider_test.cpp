@@ -34,7 +34,8 @@ Config oauth_config(const RunningBroker& b, OAuthBearerTokenProvider provider) {
 
 /// A provider of unsecured JWTs (the broker accepts them with sasl.oauthbearer.unsecure) for
 /// `principal`, counting its calls.
-OAuthBearerTokenProvider jwt_provider(std::string principal, std::shared_ptr<std::atomic<int>> calls,
+OAuthBearerTokenProvider jwt_provider(std::string principal,
+                                      std::shared_ptr<std::atomic<int>> calls,
                                       std::map<std::string, std::string> extensions = {}) {
   return [principal, calls, extensions]() -> Result<OAuthBearerToken> {
     ++*calls;
