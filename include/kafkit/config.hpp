@@ -4,6 +4,10 @@
 // properties file; each client checks them when it is constructed, and an unknown name or
 // an invalid value is an error there that names the property and what it accepts.
 //
+// Besides the string properties, a Config carries the callbacks that every client kind
+// takes alike (today: the OAUTHBEARER token provider), so producer, consumer and admin
+// client are configured in one place.
+//
 // Thread-safety: a plain value type; clients copy what they need at construction.
 #include <initializer_list>
 #include <map>
@@ -11,6 +15,7 @@
 #include <string>
 #include <utility>
 
+#include "kafkit/oauthbearer.hpp"
 #include "kafkit/result.hpp"
 
 namespace kafkit {
@@ -40,8 +45,20 @@ class Config {
   /// entries to these (the file's values win). Errors name the file and line.
   Result<void> load_file(const std::string& path);
 
+  /// Where sasl.mechanism=OAUTHBEARER gets its tokens (kafkit/oauthbearer.hpp for when it is
+  /// called and what its errors do). Replaces enable.sasl.oauthbearer.unsecure.jwt, which
+  /// must then stay unset. An empty function removes the provider.
+  Config& set_oauthbearer_token_provider(OAuthBearerTokenProvider provider) {
+    oauthbearer_token_provider_ = std::move(provider);
+    return *this;
+  }
+  const OAuthBearerTokenProvider& oauthbearer_token_provider() const noexcept {
+    return oauthbearer_token_provider_;
+  }
+
  private:
   Map entries_;
+  OAuthBearerTokenProvider oauthbearer_token_provider_;
 };
 
 }  // namespace kafkit

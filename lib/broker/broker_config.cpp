@@ -135,6 +135,10 @@ Result<BrokerConfig> BrokerConfig::from_properties(const Properties& props) {
       auto v = as_long(1024, kMaxInt);
       if (!v) return v.error();
       c.socket_request_max_bytes = static_cast<int32_t>(*v);
+    } else if (key == "connections.max.reauth.ms") {
+      auto v = as_long(0, std::numeric_limits<int64_t>::max());
+      if (!v) return v.error();
+      c.connections_max_reauth_ms = *v;
     } else if (key == "log.retention.check.interval.ms") {
       auto v = as_long(1, std::numeric_limits<int64_t>::max());
       if (!v) return v.error();

@@ -36,6 +36,10 @@ struct BrokerConfig {
   bool delete_topic_enable = true;
   int32_t message_max_bytes = 1048588;
   int32_t socket_request_max_bytes = 100 * 1024 * 1024;
+  /// connections.max.reauth.ms (KIP-368): when > 0, a SASL session lasts at most this long
+  /// (less for an OAUTHBEARER token expiring sooner); the client must re-authenticate on
+  /// the connection before then, or its next request closes it. 0 (Kafka's default): off.
+  int64_t connections_max_reauth_ms = 0;
   int64_t retention_check_interval_ms = 300000;
   /// How long idempotent-producer state outlives the producer's last batch (KIP-854).
   int64_t producer_id_expiration_ms = 86400000;

@@ -14,6 +14,7 @@
 #include "broker/group/group_coordinator.hpp"
 #include "broker/group/group_log.hpp"
 #include "broker/group/offset_store.hpp"
+#include "broker/sasl/sasl_stats.hpp"
 #include "broker/topic_store.hpp"
 #include "net/event_loop.hpp"
 
@@ -51,6 +52,7 @@ class ClusterState {
   std::unique_ptr<OffsetStore> offsets;      /// @thread loop
   DelayedFetches fetches;                    /// @thread loop
   FaultState faults;                         /// @thread loop
+  SaslStats sasl_stats;                      /// @thread loop
   std::unique_ptr<GroupCoordinator> groups;  /// @thread loop (classic consumer groups)
 
   /// Wall-clock milliseconds: record timestamps and retention are wall-clock by definition.

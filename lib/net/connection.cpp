@@ -162,6 +162,7 @@ void Connection::run_setup_step(std::size_t index) {
     if (!result.ok()) {
       self->close(Error{result.error().code, name + " failed: " + result.error().message});
     } else {
+      self->note_session_lifetime(index, *self->step_);
       self->run_setup_step(index + 1);
     }
     self->update_interest();
@@ -171,7 +172,7 @@ void Connection::run_setup_step(std::size_t index) {
 
 void Connection::send_setup_request(OutboundRequest request) {
   auto deadline = Clock::now() + request.timeout.value_or(config_.request_timeout);
-  if (state_ != State::setting_up) {
+  if (state_ != State::setting_up && state_ != State::reauthenticating) {
     fail_later(std::move(request),
                Error{errc::connection_closed, "setup request outside the setup phase"});
     return;
@@ -202,6 +203,7 @@ void Connection::become_ready() {
   completions_.push_back([weak = weak_from_this()] {
     if (auto self = weak.lock(); self && self->callbacks_.on_ready) self->callbacks_.on_ready();
   });
+  schedule_reauth();
   pump();
 }
 
@@ -319,6 +321,18 @@ void Connection::pump() {
 
 void Connection::write_entry(Entry entry) {
   entry.version = entry.request.versions.max;
+  if (entry.request.headerless) {
+    // A SASL v0 token: size and bytes only; no correlation id is used up.
+    protocol::Bytes raw = entry.request.encode_body(entry.version);
+    std::size_t start = out_.size();
+    protocol::Writer w(out_);
+    w.i32(static_cast<std::int32_t>(raw.size()));
+    w.raw(raw);
+    bytes_queued_ += out_.size() - start;
+    entry.stream_end = bytes_queued_;
+    in_flight_.push_back(std::move(entry));
+    return;
+  }
   entry.correlation_id = next_correlation_id_;
   // Correlation ids wrap within INT32 >= 0 (Kafka treats them as opaque; negative ones
   // confuse some tools).
@@ -441,7 +455,7 @@ void Connection::read_available() {
     if (status.value().eof) {
       // A broker that refuses authentication answers, then closes: the setup step's answer
       // (read just before the EOF, its completion still queued) says why, so it goes first.
-      if (state_ == State::setting_up) drain_completions();
+      if (state_ == State::setting_up || state_ == State::reauthenticating) drain_completions();
       if (state_ == State::closed) return;
       close(Error{errc::connection_closed, "the broker closed the connection (EOF)"});
       return;
@@ -460,6 +474,16 @@ void Connection::handle_frame(const protocol::Bytes& frame) {
     return;
   }
   Entry& oldest = in_flight_.front();
+  if (oldest.request.headerless) {
+    Entry entry = std::move(oldest);
+    in_flight_.pop_front();
+    loop_.cancel_timer(std::exchange(entry.timer, 0));
+    completions_.push_back(
+        entry.request
+            .complete(RawResponse{entry.request.api_key, entry.version, -1, frame}, broker_)
+            .run);
+    return;
+  }
   protocol::ResponseHeader header;
   std::int16_t header_version =
       protocol::response_header_version(oldest.request.api_key, oldest.version);
@@ -513,6 +537,7 @@ void Connection::close(Error reason) {
   if (state_ == State::closed) return;
   state_ = State::closed;
   if (handshake_timer_ != 0) loop_.cancel_timer(std::exchange(handshake_timer_, 0));
+  if (reauth_timer_ != 0) loop_.cancel_timer(std::exchange(reauth_timer_, 0));
   if (registered_) {
     loop_.remove_fd(transport_->fd());
     registered_ = false;

@@ -23,12 +23,20 @@
 // and run when control is back in the loop. So a callback may send more requests, close the
 // connection or drop the last reference to it. Destroying an open Connection closes it; the
 // failures of its pending requests are then posted to the loop, and on_closed is not called.
+//
+// Re-authentication (KIP-368, connection_reauth.cpp): when a setup step reports a session
+// lifetime, the connection runs a fresh instance of that step again at a random 85-95% of
+// the lifetime (as Kafka's Java client does, so a fleet of clients does not re-authenticate
+// in lockstep). Meanwhile (State::reauthenticating) queued requests stay queued; requests
+// already in flight are answered first, since the broker answers in order. A failed
+// re-authentication closes the connection with the step's error.
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "common/result.hpp"
@@ -46,7 +54,7 @@ namespace kafkit::net {
 
 class Connection final : public std::enable_shared_from_this<Connection>, private SetupContext {
  public:
-  enum class State { handshaking, negotiating, setting_up, ready, closed };
+  enum class State { handshaking, negotiating, setting_up, ready, reauthenticating, closed };
 
   struct Callbacks {
     /// Negotiation and setup steps finished; queued requests are being sent.
@@ -99,6 +107,10 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   std::int16_t api_versions_version() const { return handshake_.version(); }
   std::size_t in_flight_count() const { return in_flight_.size(); }
   std::size_t queued_count() const { return queued_.size(); }
+  /// Re-authentications that succeeded on this connection (KIP-368).
+  int reauthentications() const { return reauthentications_; }
+  /// The session lifetime the last authentication announced (0: none).
+  std::chrono::milliseconds session_lifetime() const { return session_lifetime_; }
 
  private:
   struct Entry {
@@ -122,6 +134,11 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   void run_setup_step(std::size_t index);
   void become_ready();
   void send_setup_request(OutboundRequest request) override;
+  // connection_reauth.cpp
+  void note_session_lifetime(std::size_t step_index, const SetupStep& step);
+  void schedule_reauth();
+  void begin_reauth();
+  void end_reauth(Result<void> result, const std::string& step_name);
 
   Entry make_entry(OutboundRequest request, Clock::time_point deadline);
   void on_request_timeout(std::uint64_t id);
@@ -154,6 +171,11 @@ class Connection final : public std::enable_shared_from_this<Connection>, privat
   ApiVersionsHandshake handshake_;
   ApiVersionTable api_versions_;
   std::unique_ptr<SetupStep> step_;
+  std::size_t reauth_step_ = 0;                    // which setup step announced a lifetime
+  std::chrono::milliseconds session_lifetime_{0};  // 0: no re-authentication
+  TimerId reauth_timer_ = 0;
+  std::minstd_rand reauth_rng_{std::random_device{}()};
+  int reauthentications_ = 0;
 
   std::uint64_t next_id_ = 1;
   std::int32_t next_correlation_id_ = 0;

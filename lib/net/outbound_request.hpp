@@ -46,6 +46,10 @@ struct OutboundRequest {
   bool negotiate = true;
   /// Produces the body at the chosen version. May throw only for a programming error.
   std::function<protocol::Bytes(std::int16_t version)> encode_body;
+  /// SASL tokens after a SaslHandshake v0 (the pre-KIP-152 form): the body goes out with
+  /// only its INT32 size, no request header, and the whole response frame is the answer (no
+  /// response header, no correlation id to check; the order of the stream pairs them).
+  bool headerless = false;
   /// False for Produce with acks=0: the broker sends nothing back (protocol-facts §2.1).
   bool expect_response = true;
   /// Per-request request.timeout.ms; the connection's default when unset.

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "net/sasl/sasl_errors.hpp"
+#include "net/sasl_v0_token.hpp"
 #include "net/typed_request.hpp"
 #include "protocol/messages/sasl_authenticate.hpp"
 #include "protocol/messages/sasl_handshake.hpp"
@@ -26,26 +27,52 @@ std::string join(const std::vector<std::string>& names) {
   return out.empty() ? "none" : out;
 }
 
+// The token for this attempt from the provider, checked before anything is sent.
+Result<void> fetch_token(const OAuthBearerTokenProvider& provider,
+                         sasl::ClientCredentials& credentials) {
+  auto token = provider();
+  if (!token.ok())
+    return Error{token.error().code,
+                 "the OAUTHBEARER token provider failed: " + token.error().message};
+  if (token.value().value.empty())
+    return Error{sasl::errc::authentication_failed,
+                 "the OAUTHBEARER token provider returned an empty token"};
+  auto now = std::chrono::system_clock::now();
+  if (token.value().expiry <= now) {
+    auto ago = std::chrono::duration_cast<std::chrono::seconds>(now - token.value().expiry);
+    return Error{sasl::errc::authentication_failed,
+                 "the OAUTHBEARER token provider returned a token" +
+                     (token.value().principal.empty() ? "" : " for " + token.value().principal) +
+                     " that expired " + std::to_string(ago.count()) + " s ago"};
+  }
+  credentials.oauthbearer_token = std::move(token.value().value);
+  for (auto& [k, v] : token.value().extensions) credentials.oauthbearer_extensions[k] = v;
+  return {};
+}
+
 class SaslSetupStep final : public SetupStep {
  public:
   explicit SaslSetupStep(std::shared_ptr<const SaslClientConfig> config)
       : config_(std::move(config)) {}
 
   std::string name() const override { return "SASL/" + config_->mechanism; }
+  std::chrono::milliseconds session_lifetime() const override { return session_lifetime_; }
 
   void start(SetupContext& context, std::function<void(Result<void>)> done) override {
     context_ = &context;
     done_ = std::move(done);
+    // KIP-152: a broker without SaslAuthenticate takes the tokens as bare frames after a
+    // SaslHandshake v0.
+    v0_form_ = context.api_versions().find(protocol::SaslAuthenticateRequest::api_key) == nullptr;
     // A local failure (bad username, no token) must still be reported from the loop, not
     // inside start(): it is kept and reported when the handshake answer arrives.
     sasl::ClientCredentials credentials = config_->credentials;
     if (config_->mechanism == "OAUTHBEARER" && config_->oauthbearer_token) {
-      auto token = config_->oauthbearer_token();
-      if (!token.ok()) {
-        local_error_ = Error{token.error().code,
-                             "cannot obtain an OAUTHBEARER token: " + token.error().message};
-      } else {
-        credentials.oauthbearer_token = std::move(token.value());
+      if (auto fetched = fetch_token(config_->oauthbearer_token, credentials); !fetched.ok()) {
+        // Not retriable for this attempt, as a refused password (is_authentication_error).
+        local_error_ = Error{
+            sasl::errc::authentication_failed,
+            "cannot authenticate to broker " + context.broker() + ": " + fetched.error().message};
       }
     }
     if (!local_error_) {
@@ -58,12 +85,12 @@ class SaslSetupStep final : public SetupStep {
     }
     protocol::SaslHandshakeRequest request;
     request.mechanism = config_->mechanism;
-    // v1: the tokens travel in SaslAuthenticate requests (KIP-152).
     OutboundRequest out = make_request<protocol::SaslHandshakeRequest>(
         std::move(request), [this](Result<protocol::SaslHandshakeResponse> response) {
           on_handshake(std::move(response));
         });
-    out.versions = VersionRange{1, 1};
+    std::int16_t version = v0_form_ ? 0 : 1;
+    out.versions = VersionRange{version, version};
     context.send_setup_request(std::move(out));
   }
 
@@ -95,12 +122,37 @@ class SaslSetupStep final : public SetupStep {
   }
 
   void send_token(std::string_view token) {
+    if (v0_form_) {
+      context_->send_setup_request(
+          make_sasl_v0_token(std::string(token),
+                             [this](Result<std::string> reply) { on_v0_reply(std::move(reply)); }));
+      return;
+    }
     protocol::SaslAuthenticateRequest request;
     request.auth_bytes = as_bytes(token);
     context_->send_setup_request(make_request<protocol::SaslAuthenticateRequest>(
         std::move(request), [this](Result<protocol::SaslAuthenticateResponse> response) {
           on_authenticate(std::move(response));
         }));
+  }
+
+  // The server's token, whether from a SaslAuthenticate response or a bare v0 frame.
+  void on_server_token(std::string_view server_token) {
+    auto reply = mechanism_->next(server_token);
+    if (!reply.ok()) {
+      return finish(Error{reply.error().code, "broker " + context_->broker() + " failed " +
+                                                  config_->mechanism +
+                                                  " authentication: " + reply.error().message});
+    }
+    if (mechanism_->done()) return finish({});
+    send_token(reply.value());
+  }
+
+  void on_v0_reply(Result<std::string> reply) {
+    // v0 has no error response: a refusing broker closes the connection, and the close
+    // already told the connection why.
+    if (!reply.ok()) return finish(reply.error());
+    on_server_token(reply.value());
   }
 
   void on_authenticate(Result<protocol::SaslAuthenticateResponse> response) {
@@ -113,18 +165,9 @@ class SaslSetupStep final : public SetupStep {
                                             (text.empty() ? "" : ": " + text) +
                                             " (not retriable: check the credentials)"});
     }
-    auto reply = mechanism_->next(as_text(r.auth_bytes));
-    if (!reply.ok()) {
-      return finish(Error{reply.error().code, "broker " + context_->broker() + " failed " +
-                                                  config_->mechanism +
-                                                  " authentication: " + reply.error().message});
-    }
-    if (mechanism_->done()) {
-      // KIP-368: kept for re-authentication, which is not implemented yet.
-      session_lifetime_ = std::chrono::milliseconds(r.session_lifetime_ms);
-      return finish({});
-    }
-    send_token(reply.value());
+    // KIP-368: the lifetime of the session this exchange opens (v1+; 0: unlimited).
+    session_lifetime_ = std::chrono::milliseconds(r.session_lifetime_ms);
+    on_server_token(as_text(r.auth_bytes));
   }
 
   std::shared_ptr<const SaslClientConfig> config_;
@@ -132,6 +175,7 @@ class SaslSetupStep final : public SetupStep {
   std::function<void(Result<void>)> done_;
   std::unique_ptr<sasl::ClientMechanism> mechanism_;
   std::optional<Error> local_error_;
+  bool v0_form_ = false;
   std::chrono::milliseconds session_lifetime_{0};
 };
 

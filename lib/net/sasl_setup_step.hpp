@@ -9,16 +9,19 @@
 // BrokerConnection fails the requests waiting for such a connection at once
 // (is_authentication_error) instead of letting them time out.
 //
-// Not done: the SaslHandshake v0 form (raw tokens without SaslAuthenticate; every broker since
-// Kafka 1.0 takes v1) and KIP-368 re-authentication: a SessionLifetimeMs > 0 is kept
-// (SaslSetupStep::session_lifetime) but the connection does not re-authenticate before it
-// runs out; a broker enforcing it closes the connection, which then reconnects.
+// Brokers whose ApiVersions lists no SaslAuthenticate (before Kafka 1.0) get the v0 form:
+// SaslHandshake v0, then the tokens as bare size-prefixed frames (net/sasl_v0_token.hpp).
+//
+// KIP-368: the SessionLifetimeMs of the last SaslAuthenticate (v1+) is the step's
+// session_lifetime(); the Connection runs a fresh step again before it runs out
+// (connection_reauth.cpp), which for OAUTHBEARER asks the token provider for a new token.
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "common/result.hpp"
+#include "kafkit/oauthbearer.hpp"
 #include "net/sasl/mechanism_factory.hpp"
 #include "net/setup_step.hpp"
 
@@ -28,10 +31,11 @@ struct SaslClientConfig {
   /// sasl.mechanism: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 or OAUTHBEARER.
   std::string mechanism = "PLAIN";
   sasl::ClientCredentials credentials;
-  /// OAUTHBEARER: called once per connection attempt for a fresh token (the unsecured-JWT
-  /// builder, or an application's token callback); an error fails the attempt. When empty,
-  /// credentials.oauthbearer_token is used as is.
-  std::function<Result<std::string>()> oauthbearer_token;
+  /// OAUTHBEARER: called for each authentication (every connection attempt and every
+  /// re-authentication) for a fresh token: the application's provider or the unsecured-JWT
+  /// builder. An error, an empty token or an expired one fails the attempt with
+  /// SASL_AUTHENTICATION_FAILED. When empty, credentials.oauthbearer_token is used as is.
+  OAuthBearerTokenProvider oauthbearer_token;
 };
 
 /// True for the codes a failed SASL exchange ends with (33, 34, 58): retrying the same

@@ -7,6 +7,11 @@
 // A connection creates its steps afresh from factories each time it connects (steps keep
 // per-connection state such as a SCRAM nonce) and runs them one after another. A failed
 // step closes the connection with the step's error.
+//
+// KIP-368: a step that reports a session_lifetime() > 0 is run again, from a fresh instance
+// of its factory, on the live connection before that lifetime runs out (re-authentication);
+// the connection writes no application request meanwhile.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,6 +45,11 @@ class SetupStep {
   /// Starts the step; it calls `done` exactly once, on the loop thread, never inside start().
   /// After the connection closed, `done` is ignored.
   virtual void start(SetupContext& context, std::function<void(Result<void>)> done) = 0;
+  /// Once `done` reported success: how long the broker keeps the session valid (KIP-368
+  /// SessionLifetimeMs); 0 means it does not expire and the step is never run again.
+  virtual std::chrono::milliseconds session_lifetime() const {
+    return std::chrono::milliseconds{0};
+  }
 };
 
 using SetupStepFactory = std::function<std::unique_ptr<SetupStep>()>;

@@ -72,11 +72,25 @@ class FaultState {
   void set_stopped(int32_t node_id, bool stopped, bool elected_away = false);
   bool coordination_moved(int32_t node_id) const { return moved_.count(node_id) != 0; }
 
+  /// ApiVersions leaves `api_key` out, as an older broker would (e.g. SaslAuthenticate, 36,
+  /// to look like a broker before Kafka 1.0, which takes only the SaslHandshake v0 form).
+  /// The API is still served if a client sends it anyway. Stays until unhidden; clear()
+  /// keeps it, as it keeps stopped nodes.
+  void hide_api(int16_t api_key, bool hidden = true) {
+    if (hidden) {
+      hidden_apis_.insert(api_key);
+    } else {
+      hidden_apis_.erase(api_key);
+    }
+  }
+  bool api_hidden(int16_t api_key) const { return hidden_apis_.count(api_key) != 0; }
+
  private:
   std::vector<ErrorInjection> errors_;  /// @thread loop
   std::vector<ResponseDelay> delays_;   /// @thread loop
   std::set<int32_t> stopped_;           /// @thread loop
   std::set<int32_t> moved_;             /// @thread loop: stopped and elected away
+  std::set<int16_t> hidden_apis_;       /// @thread loop
 };
 
 }  // namespace kafkit::broker

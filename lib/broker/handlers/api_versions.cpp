@@ -30,7 +30,8 @@ void handle(HandlerContext& ctx) {
     resp.error_code = code(ErrorCode::InvalidRequest);
   }
   for (const ApiHandler& h : api_handlers())
-    resp.api_keys.push_back({h.key, h.min_version, h.max_version, {}});
+    if (!ctx.cluster.faults.api_hidden(h.key))  // tests posing as an older broker
+      resp.api_keys.push_back({h.key, h.min_version, h.max_version, {}});
   ctx.responder.send(resp);
 }
 

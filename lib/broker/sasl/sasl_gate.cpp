@@ -1,5 +1,6 @@
 #include "broker/sasl/sasl_gate.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "net/sasl/sasl_errors.hpp"
@@ -41,8 +42,22 @@ protocol::Bytes raw_frame(std::string_view token) {
 
 }  // namespace
 
-SaslGate::SaslGate(std::shared_ptr<const sasl::ServerAuthenticators> authenticators)
-    : authenticators_(std::move(authenticators)) {}
+SaslGate::SaslGate(std::shared_ptr<const sasl::ServerAuthenticators> authenticators,
+                   Options options)
+    : authenticators_(std::move(authenticators)), options_(std::move(options)) {}
+
+std::chrono::milliseconds SaslGate::lifetime_for(std::int16_t version) const {
+  // KIP-368: only a SaslAuthenticate v1+ client learns the lifetime (and can re-authenticate);
+  // Kafka announces one only with connections.max.reauth.ms set.
+  if (version < 1 || options_.max_reauth.count() <= 0) return std::chrono::milliseconds{0};
+  auto lifetime = options_.max_reauth;
+  if (auto expiry = mechanism_->credential_expiry()) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        *expiry - std::chrono::system_clock::now());
+    lifetime = std::max(std::chrono::milliseconds{1}, std::min(lifetime, left));
+  }
+  return lifetime;
+}
 
 SaslGate::Outcome SaslGate::on_frame(const protocol::Bytes& frame) {
   if (authenticated_) return Outcome{Action::dispatch, {}, {}};
@@ -82,6 +97,19 @@ SaslGate::Outcome SaslGate::on_handshake(const protocol::Bytes& frame, std::size
     return Outcome{Action::fail, protocol::frame_response(correlation, version, response),
                    "a second SaslHandshake"};
   }
+  if (reauthenticating() && request->mechanism != options_.reauth_mechanism) {
+    // KIP-368: a re-authentication keeps the mechanism of the first authentication.
+    response.error_code = sasl::errc::unsupported_mechanism;
+    response.mechanisms = {options_.reauth_mechanism};
+    return Outcome{Action::fail, protocol::frame_response(correlation, version, response),
+                   "re-authentication with " + request->mechanism + " instead of " +
+                       options_.reauth_mechanism};
+  }
+  if (reauthenticating() && version == 0) {
+    response.error_code = sasl::errc::illegal_state;
+    return Outcome{Action::fail, protocol::frame_response(correlation, version, response),
+                   "re-authentication with SaslHandshake v0"};
+  }
   auto made = sasl::make_server_mechanism(request->mechanism, *authenticators_);
   if (!made) {
     // UNSUPPORTED_SASL_MECHANISM with the enabled list; Kafka then closes the connection.
@@ -92,6 +120,7 @@ SaslGate::Outcome SaslGate::on_handshake(const protocol::Bytes& frame, std::size
   mechanism_ = std::move(*made);
   mechanism_name_ = request->mechanism;
   raw_tokens_ = version == 0;
+  used_v0_form_ = raw_tokens_;
   return Outcome{Action::respond, protocol::frame_response(correlation, version, response), {}};
 }
 
@@ -116,10 +145,20 @@ SaslGate::Outcome SaslGate::on_authenticate(const protocol::Bytes& frame, std::s
   }
   response.auth_bytes = bytes_of(*reply);
   if (mechanism_->done()) {
+    if (reauthenticating() && mechanism_->principal() != *options_.reauth_principal) {
+      // KIP-368: the principal of a connection never changes.
+      response.error_code = sasl::errc::authentication_failed;
+      response.error_message = "re-authentication must keep the principal of the connection";
+      response.auth_bytes.clear();
+      return Outcome{Action::fail, protocol::frame_response(correlation, version, response),
+                     "re-authentication as " + mechanism_->principal() + " on a connection of " +
+                         *options_.reauth_principal};
+    }
     authenticated_ = true;
     principal_ = mechanism_->principal();
-    // KIP-368: SessionLifetimeMs stays 0: kafkit-broker does not enforce re-authentication
-    // (Kafka too announces a lifetime only with connections.max.reauth.ms set).
+    authenticate_version_ = version;
+    session_lifetime_ = lifetime_for(version);
+    response.session_lifetime_ms = session_lifetime_.count();
   }
   return Outcome{Action::respond, protocol::frame_response(correlation, version, response), {}};
 }

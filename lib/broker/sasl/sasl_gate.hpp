@@ -8,11 +8,19 @@
 // kMaxPreAuthFrame bytes (from the size prefix) and answers a failed authentication after
 // kFailureDelay, without blocking its loop, then closes.
 //
+// KIP-368: with connections.max.reauth.ms > 0, a SaslAuthenticate v1+ that completes the
+// exchange announces SessionLifetimeMs (that maximum, or less when an OAUTHBEARER token
+// expires sooner). A gate made for a re-authentication (an authenticated connection sent
+// SaslHandshake again) also requires the same mechanism and principal as before, as Kafka
+// does; anything else fails the exchange and closes the connection.
+//
 // Thread-safety: none; one gate per session, on the broker's loop thread.
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "net/sasl/mechanism_factory.hpp"
 #include "protocol/types.hpp"
@@ -36,7 +44,17 @@ class SaslGate {
     std::string reason;  // for fail and close: what the broker logs
   };
 
-  explicit SaslGate(std::shared_ptr<const net::sasl::ServerAuthenticators> authenticators);
+  struct Options {
+    /// connections.max.reauth.ms; 0: sessions do not expire.
+    std::chrono::milliseconds max_reauth{0};
+    /// Set for a re-authentication: what the first authentication established.
+    std::optional<std::string> reauth_principal;
+    std::string reauth_mechanism;
+  };
+
+  explicit SaslGate(std::shared_ptr<const net::sasl::ServerAuthenticators> authenticators)
+      : SaslGate(std::move(authenticators), Options()) {}
+  SaslGate(std::shared_ptr<const net::sasl::ServerAuthenticators> authenticators, Options options);
 
   Outcome on_frame(const protocol::Bytes& frame);
 
@@ -44,6 +62,14 @@ class SaslGate {
   /// The authenticated principal ("User:alice" is Kafka's display form; this is "alice").
   const std::string& principal() const noexcept { return principal_; }
   const std::string& mechanism() const noexcept { return mechanism_name_; }
+  /// Once authenticated: the SessionLifetimeMs announced (0: none; always 0 for the v0 form
+  /// and SaslAuthenticate v0, whose clients cannot re-authenticate).
+  std::chrono::milliseconds session_lifetime() const noexcept { return session_lifetime_; }
+  /// Whether the exchange used SaslAuthenticate v1+ (KIP-368: such a client may re-authenticate).
+  bool can_reauthenticate() const noexcept { return authenticate_version_ >= 1; }
+  /// Whether the tokens travelled as bare frames after SaslHandshake v0.
+  bool used_v0_form() const noexcept { return used_v0_form_; }
+  bool reauthenticating() const noexcept { return options_.reauth_principal.has_value(); }
 
  private:
   Outcome on_handshake(const protocol::Bytes& frame, std::size_t body, std::int32_t correlation,
@@ -51,11 +77,16 @@ class SaslGate {
   Outcome on_authenticate(const protocol::Bytes& frame, std::size_t body, std::int32_t correlation,
                           std::int16_t version);
   Outcome on_raw_token(const protocol::Bytes& frame);
+  std::chrono::milliseconds lifetime_for(std::int16_t version) const;
 
   std::shared_ptr<const net::sasl::ServerAuthenticators> authenticators_;
+  Options options_;
+  std::int16_t authenticate_version_ = -1;
+  std::chrono::milliseconds session_lifetime_{0};
   std::unique_ptr<net::sasl::ServerMechanism> mechanism_;
   std::string mechanism_name_;
-  bool raw_tokens_ = false;  // SaslHandshake v0 was used
+  bool raw_tokens_ = false;  // SaslHandshake v0 was used, tokens still to come
+  bool used_v0_form_ = false;
   bool authenticated_ = false;
   std::string principal_;
 };

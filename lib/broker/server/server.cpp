@@ -114,6 +114,7 @@ void Server::close_sessions() {
   // it had unread bytes in flight), as when a broker drops its connections.
   sessions_.clear();
   sasl_gates_.clear();
+  sasl_sessions_.clear();
 }
 
 void Server::on_accept(int listen_fd, const AcceptTraits& traits) {
@@ -159,18 +160,22 @@ void Server::on_accept(int listen_fd, const AcceptTraits& traits) {
             server->cluster_.log("node " + std::to_string(node) + ": " + reason);
           server->sessions_.erase(sid);
           server->sasl_gates_.erase(sid);
+          server->sasl_sessions_.erase(sid);
         },
         traits.zero_copy);
     session->set_listener(traits.listener);
     if (!session->start()) continue;
     sessions_.emplace(id, std::move(session));
-    if (traits.sasl) sasl_gates_.emplace(id, std::make_unique<SaslGate>(authenticators_));
+    if (traits.sasl)
+      sasl_gates_.emplace(id, std::make_unique<SaslGate>(authenticators_, sasl_gate_options()));
   }
 }
 
 void Server::on_frame(Session& s, protocol::Bytes frame) {
   if (auto gate = sasl_gates_.find(s.id()); gate != sasl_gates_.end())
     return on_sasl_frame(s, *gate->second, std::move(frame));
+  if (auto sasl = sasl_sessions_.find(s.id()); sasl != sasl_sessions_.end())
+    return on_authenticated_sasl_frame(s, sasl->second, std::move(frame));
   dispatch_request(cluster_, node_id_, s, std::move(frame), weak_from_this());
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,18 @@ class Server : public std::enable_shared_from_this<Server> {
   Result<void> prepare_sasl();
   /// A frame of a session that has not authenticated yet.
   void on_sasl_frame(Session& s, SaslGate& gate, protocol::Bytes frame);
+  /// What an authenticated session of a SASL listener keeps for KIP-368.
+  struct SaslSession {
+    std::string mechanism;
+    bool can_reauthenticate = false;  // it used SaslAuthenticate v1+
+    std::chrono::milliseconds lifetime{0};
+    std::optional<std::chrono::steady_clock::time_point> expires;
+  };
+  /// A frame of an authenticated SASL session: a re-authentication starts with SaslHandshake;
+  /// anything else is served unless the session expired, which closes the connection.
+  void on_authenticated_sasl_frame(Session& s, const SaslSession& info, protocol::Bytes frame);
+  SaslGate::Options sasl_gate_options() const;
+  void on_sasl_authenticated(Session& s, const SaslGate& gate);
 
   ClusterState& cluster_;
   int32_t node_id_;
@@ -71,6 +84,8 @@ class Server : public std::enable_shared_from_this<Server> {
   std::map<SessionId, std::unique_ptr<Session>> sessions_;  /// @thread loop
   /// Sessions of SASL listeners that have not authenticated yet.
   std::map<SessionId, std::unique_ptr<SaslGate>> sasl_gates_;  /// @thread loop
+  /// Sessions of SASL listeners that have authenticated.
+  std::map<SessionId, SaslSession> sasl_sessions_;  /// @thread loop
   std::shared_ptr<const net::sasl::ServerAuthenticators> authenticators_;
 };
 

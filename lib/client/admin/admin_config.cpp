@@ -68,7 +68,7 @@ Result<AdminConfig> AdminConfig::parse(const Config& config) {
   if (c.cluster.bootstrap.empty())
     return Error{errc::invalid_argument, "bootstrap.servers is required (host:port[,...])"};
   c.cluster.connection.connection.request_timeout = c.request_timeout;
-  if (auto sec = finish_cluster_security(c.cluster); !sec) return sec.error();
+  if (auto sec = finish_cluster_security(c.cluster, config); !sec) return sec.error();
   return c;
 }
 

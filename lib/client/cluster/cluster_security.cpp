@@ -59,26 +59,41 @@ Result<void> set_sasl_oauthbearer_unsecure_jwt(ClusterConfig& c, std::string_vie
   return {};
 }
 
-Result<void> finish_cluster_security(ClusterConfig& c) {
+Result<void> finish_cluster_security(ClusterConfig& c, const Config& app) {
   if (auto tls = apply_tls(c); !tls) return tls.error();
   if (!uses_sasl(c.security_protocol)) return {};
   auto config = std::make_shared<net::SaslClientConfig>(c.sasl);
   const std::string& mechanism = config->mechanism;
-  if (mechanism == "OAUTHBEARER") {
-    // No application token callback is exposed through the string properties yet: the
-    // unsecured JWT (development only) is the one token source.
+  if (mechanism == "OAUTHBEARER" && app.oauthbearer_token_provider()) {
+    // The application's provider (kafkit/oauthbearer.hpp) is the one token source; the
+    // development shortcut must not be mixed in by accident.
+    if (c.sasl_oauthbearer_unsecure_jwt)
+      return Error{errc::invalid_argument,
+                   "enable.sasl.oauthbearer.unsecure.jwt=true and an OAUTHBEARER token provider "
+                   "are both set; use one"};
+    config->oauthbearer_token = app.oauthbearer_token_provider();
+  } else if (mechanism == "OAUTHBEARER") {
     if (!c.sasl_oauthbearer_unsecure_jwt)
       return Error{errc::invalid_argument,
-                   "sasl.mechanism=OAUTHBEARER needs enable.sasl.oauthbearer.unsecure.jwt=true "
-                   "(with sasl.oauthbearer.config); no token callback is configured"};
+                   "sasl.mechanism=OAUTHBEARER needs a token provider "
+                   "(Config::set_oauthbearer_token_provider) or, for development, "
+                   "enable.sasl.oauthbearer.unsecure.jwt=true (with sasl.oauthbearer.config)"};
     auto parsed = net::sasl::parse_unsecured_jwt_config(c.sasl_oauthbearer_config);
     if (!parsed.ok())
       return Error{errc::invalid_argument, "sasl.oauthbearer.config: " + parsed.error().message};
-    config->credentials.oauthbearer_extensions = parsed.value().extensions;
-    // A fresh token per connection attempt: iat is now, so exp never lies in the past.
-    config->oauthbearer_token = [spec = parsed.value().spec]() mutable {
+    // A fresh token per authentication: iat is now, so exp never lies in the past.
+    config->oauthbearer_token =
+        [spec = parsed.value().spec,
+         extensions = parsed.value().extensions]() mutable -> Result<OAuthBearerToken> {
       spec.issued_at = std::chrono::system_clock::now();
-      return net::sasl::build_unsecured_jwt(spec);
+      auto jwt = net::sasl::build_unsecured_jwt(spec);
+      if (!jwt.ok()) return jwt.error();
+      OAuthBearerToken token;
+      token.value = std::move(jwt.value());
+      token.expiry = spec.issued_at + spec.lifetime;
+      token.principal = spec.principal;
+      token.extensions.insert(extensions.begin(), extensions.end());
+      return token;
     };
   } else if (config->credentials.username.empty() || config->credentials.password.empty()) {
     return Error{errc::invalid_argument,

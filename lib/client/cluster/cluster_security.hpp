@@ -6,6 +6,7 @@
 
 #include "client/cluster/cluster_config.hpp"
 #include "common/result.hpp"
+#include "kafkit/config.hpp"
 
 namespace kafkit::client {
 
@@ -19,7 +20,8 @@ Result<void> set_sasl_oauthbearer_unsecure_jwt(ClusterConfig& c, std::string_vie
                                                std::string_view value);
 
 /// Checks what security.protocol needs (a supported sasl.mechanism and its credentials) and
-/// adds the SASL setup step to c.connection. Errors name the property.
-Result<void> finish_cluster_security(ClusterConfig& c);
+/// adds the SASL setup step to c.connection. `config` supplies the callbacks (the
+/// OAUTHBEARER token provider). Errors name the property.
+Result<void> finish_cluster_security(ClusterConfig& c, const Config& config);
 
 }  // namespace kafkit::client

@@ -235,7 +235,7 @@ Result<ConsumerConfig> ConsumerConfig::parse(const Config& config) {
   }
   auto r = check_combination(c);
   if (!r) return r.error();
-  if (auto sec = finish_cluster_security(c.cluster); !sec) return sec.error();
+  if (auto sec = finish_cluster_security(c.cluster, config); !sec) return sec.error();
   return c;
 }
 

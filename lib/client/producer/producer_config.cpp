@@ -215,7 +215,7 @@ Result<ProducerConfig> ProducerConfig::parse(const Config& config) {
   }
   auto r = check_combination(c, config);
   if (!r) return r.error();
-  if (auto sec = finish_cluster_security(c.cluster); !sec) return sec.error();
+  if (auto sec = finish_cluster_security(c.cluster, config); !sec) return sec.error();
   return c;
 }
 

@@ -101,20 +101,35 @@ TEST_CASE("multi-listener: each client sees and uses only its own listener's por
 }
 
 TEST_CASE("multi-listener: fixed ports are offset by the node's index on every listener") {
-  // Kernel-chosen base ports for the two listeners, far enough apart for three nodes.
-  RunningBroker probe(two_listeners(), 1);
-  uint16_t a = probe.port(0, kPlain);
-  uint16_t c = probe.port(0, kSaslSsl);
-  probe.cluster->stop();
-  if (a + 3 > c && c + 3 > a) return;  // overlapping ranges: nothing to check here
-  Properties props = two_listeners();
-  props["listeners"] =
-      "PLAINTEXT://127.0.0.1:" + std::to_string(a) + ",SASL_SSL://127.0.0.1:" + std::to_string(c);
-  RunningBroker b(props, 3);
-  for (size_t i = 0; i < 3; ++i) {
-    CHECK(b.port(i, kPlain) == a + i);
-    CHECK(b.port(i, kSaslSsl) == c + i);
+  // Kernel-chosen base ports for the two listeners; the ports after them may be taken by
+  // another test meanwhile (tests run in parallel), so a failed bind tries new ones.
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    uint16_t a = 0, c = 0;
+    {
+      RunningBroker probe(two_listeners(), 1);
+      a = probe.port(0, kPlain);
+      c = probe.port(0, kSaslSsl);
+    }
+    if (a + 3 > c && c + 3 > a) continue;  // overlapping ranges: nothing to check here
+    Properties props = two_listeners();
+    props["listeners"] =
+        "PLAINTEXT://127.0.0.1:" + std::to_string(a) + ",SASL_SSL://127.0.0.1:" + std::to_string(c);
+    broker::test::TempDir dir;
+    props["log.dirs"] = dir.path.string();
+    auto config = broker::BrokerConfig::from_properties(props);
+    REQUIRE(config.ok());
+    auto cluster = broker::Cluster::start({std::move(*config), 3});
+    if (!cluster.ok()) {
+      CHECK(contains(cluster.error().message, "in use"));
+      continue;
+    }
+    for (size_t i = 0; i < 3; ++i) {
+      CHECK((*cluster)->port(i, kPlain) == a + i);
+      CHECK((*cluster)->port(i, kSaslSsl) == c + i);
+    }
+    return;
   }
+  FAIL("no free port ranges in 10 attempts");
 }
 
 }  // namespace kafkit::test

@@ -14,7 +14,7 @@
 #include "protocol/messages/metadata.hpp"
 #include "protocol/messages/sasl_authenticate.hpp"
 #include "protocol/messages/sasl_handshake.hpp"
-#include "security_support.hpp"
+#include "sasl_test_support.hpp"
 
 namespace kafkit::test {
 namespace {
@@ -22,29 +22,6 @@ namespace {
 using namespace std::chrono_literals;
 using broker::test::RunningBroker;
 using Clock = SecClock;
-
-Properties sasl_broker_properties() {
-  return {{"listeners", "SASL_PLAINTEXT://127.0.0.1:0"},
-          {"sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-256,SCRAM-SHA-512,OAUTHBEARER"},
-          {"sasl.users", "alice:alice-secret,bob:bob:with:colons"},
-          {"sasl.oauthbearer.unsecure", "true"}};
-}
-
-Config client_config(const RunningBroker& b, const std::string& mechanism,
-                     const std::string& user = "alice",
-                     const std::string& password = "alice-secret") {
-  Config c{{"bootstrap.servers", b.cluster->bootstrap_servers()},
-           {"security.protocol", "sasl_plaintext"},
-           {"sasl.mechanism", mechanism}};
-  if (mechanism == "OAUTHBEARER") {
-    c.set("enable.sasl.oauthbearer.unsecure.jwt", "true");
-    c.set("sasl.oauthbearer.config", "principal=" + user);
-  } else {
-    c.set("sasl.username", user);
-    c.set("sasl.password", password);
-  }
-  return c;
-}
 
 void round_trip(const RunningBroker& b, const std::string& mechanism, const std::string& topic,
                 const std::string& user = "alice", const std::string& password = "alice-secret") {
