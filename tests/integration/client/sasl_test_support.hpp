@@ -1,6 +1,6 @@
 #pragma once
-// Shared by the SASL_PLAINTEXT test files (with security_support.hpp): the broker's SASL listener properties and client
-// configurations for each mechanism.
+// Shared by the SASL_PLAINTEXT test files (with security_support.hpp): the broker's SASL listener
+// properties and client configurations for each mechanism.
 #include <string>
 
 #include "../broker/broker_fixture.hpp"
