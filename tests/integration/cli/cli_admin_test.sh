@@ -7,17 +7,9 @@
 set -euo pipefail
 broker_exe=$1
 kafkit_exe=$2
-work=$(mktemp -d /tmp/kafkit-cli-admin-XXXXXX)
-broker_pid=
-consumer_pid=
-cleanup() {
-  [ -n "$consumer_pid" ] && kill -9 "$consumer_pid" 2>/dev/null || true
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test cli-admin consumer_pid
 start_broker --set num.partitions=2
 
 # kk ARGS...: kafkit against the broker, stdout to $work/out, stderr to $work/err; sets rc.
@@ -130,8 +122,7 @@ expect_rc 1 "config get unknown key"
 one_error_line "config get unknown key"
 
 # The change is kept across a broker restart.
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 start_broker --set num.partitions=2
 kk config get topic orders retention.ms
 [ "$(sed -n 2p "$work/out")" = "retention.ms  1000   TOPIC_CONFIG  no" ] || fail "after restart: $(cat "$work/out")"
@@ -280,6 +271,5 @@ expect_rc 0 "-h"
 grep -q '^Usage: kafkit topic describe' "$work/out" || fail "-h: $(cat "$work/out")"
 echo "ok: errors"
 
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 broker_pid=

@@ -7,17 +7,9 @@
 set -euo pipefail
 broker_exe=$1
 kafkit_exe=$2
-work=$(mktemp -d /tmp/kafkit-cli-consume-XXXXXX)
-broker_pid=
-consumer_pid=
-cleanup() {
-  [ -n "$consumer_pid" ] && kill -9 "$consumer_pid" 2>/dev/null || true
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test cli-consume consumer_pid
 start_broker --set num.partitions=3
 
 # kf ARGS...: kafkit against the broker, never waiting more than a minute.
@@ -222,7 +214,6 @@ one_error_line 1 -b 127.0.0.1:1 -C -t c1 -e -m 2
 one_error_line 1 -b 127.0.0.1:1 -G g c1 -e -m 2
 [ $(($(date +%s) - start)) -le 10 ] || fail "unreachable broker not bounded by -m"
 
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 broker_pid=
 echo "ok: done"

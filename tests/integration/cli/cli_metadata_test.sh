@@ -6,17 +6,9 @@
 set -euo pipefail
 broker_exe=$1
 kafkit_exe=$2
-work=$(mktemp -d /tmp/kafkit-cli-meta-XXXXXX)
-broker_pid=
-pg_pid=
-cleanup() {
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
-  [ -n "$pg_pid" ] && kill -9 "$pg_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test cli-meta pg_pid
 
 # compare KCAT_STATUS KAFKIT_STATUS BOOTSTRAP ARGS...: both tools with the same arguments;
 # stdout must be byte-identical and each must exit as expected. kafkit exits 1 where kcat
@@ -45,8 +37,7 @@ for i in 1 2 3 4 5; do
   sleep 0.02
 done
 printf 'x\n' | k -P -t meta-c -p 1
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 
 # The same data, served by a broker that creates nothing: kcat -L -t asks Metadata to
 # create a missing topic, kafkit never does, so the unknown-topic cases compare only here.
@@ -129,8 +120,7 @@ for mode in "-L" "-Q -t meta-b:0:-1"; do
   [ ! -s "$work/out" ] || fail "unreachable $mode printed: $(cat "$work/out")"
   echo "ok: unreachable broker with $mode -m 2 (${ms} ms): $(cat "$work/err")"
 done
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 broker_pid=
 
 # -M 3: a playground whose stdin is a fifo we hold open; it prints its address, serves

@@ -8,17 +8,9 @@
 set -euo pipefail
 broker_exe=$1
 kafkit_exe=$2
-work=$(mktemp -d /tmp/kafkit-cli-produce-XXXXXX)
-broker_pid=
-strict_pid=
-cleanup() {
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
-  [ -n "$strict_pid" ] && kill -9 "$strict_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test cli-produce strict_pid
 # message.max.bytes well below the clients' 1,000,000: a larger message is accepted by the
 # producer and refused by the broker, a real delivery failure.
 start_broker --set num.partitions=3 --set message.max.bytes=100000
@@ -269,7 +261,6 @@ expect_error 1 "cannot reach the cluster at 127.0.0.1:1" "$work/keyed" -b 127.0.
 [ $(($(date +%s) - start)) -le 10 ] || fail "unreachable took $(($(date +%s) - start)) s"
 echo "ok: unreachable brokers"
 
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 broker_pid=
 echo "ok: clean shutdown"

@@ -6,18 +6,9 @@
 #                         PATH/TO/kafkit-example-admin
 set -euo pipefail
 broker_exe=$1 producer_exe=$2 typed_exe=$3 consumer_exe=$4 admin_exe=$5
-work=$(mktemp -d /tmp/kafkit-examples-XXXXXX)
-broker_pid=
-cleanup() {
-  if [ -n "$broker_pid" ]; then
-    kill -9 "$broker_pid" 2>/dev/null || true
-    { wait "$broker_pid"; } 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test examples
 start_broker --set num.partitions=3 --set group.initial.rebalance.delay.ms=0
 
 # producer: one line per run, offsets counting up in the partition it names (a null key

@@ -7,15 +7,9 @@
 # Usage: kcat_authz_test.sh PATH/TO/kafkit-broker
 set -euo pipefail
 broker_exe=$1
-work=$(mktemp -d /tmp/kafkit-kcat-authz-XXXXXX)
-broker_pid=
-cleanup() {
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test kcat-authz
 start_broker --listen SASL_PLAINTEXT://127.0.0.1:0 \
   --set sasl.enabled.mechanisms=PLAIN \
   --set 'sasl.users=alice:a-secret,bob:b-secret,admin:x' \

@@ -7,15 +7,9 @@
 # Usage: kcat_group_test.sh PATH/TO/kafkit-broker
 set -euo pipefail
 broker_exe=$1
-work=$(mktemp -d /tmp/kafkit-kcat-group-XXXXXX)
-broker_pid=
-cleanup() {
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test kcat-group
 # A 1 s initial rebalance delay lets both members of the pair join the first generation.
 start_broker --set num.partitions=4 --set group.initial.rebalance.delay.ms=1000
 

@@ -4,15 +4,9 @@
 # Usage: kcat_interop_test.sh PATH/TO/kafkit-broker
 set -euo pipefail
 broker_exe=$1
-work=$(mktemp -d /tmp/kafkit-kcat-XXXXXX)
-broker_pid=
-cleanup() {
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test kcat
 start_broker --set num.partitions=2
 
 # Produce keyed messages with every codec, then consume them back with kcat.
@@ -51,8 +45,7 @@ got=$(k -C -t kcat-gzip -p 0 -o 250 -c 3 -q -f '%o ')
 [ "$got" = "250 251 252 " ] || fail "-o 250 -c 3: '$got'"
 echo "ok: -o/-c"
 
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 broker_pid=
 grep -q "stopped cleanly" "$work/stderr" || fail "no clean stop"
 echo "ok: clean shutdown"

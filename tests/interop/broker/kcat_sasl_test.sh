@@ -8,15 +8,9 @@
 # Usage: kcat_sasl_test.sh PATH/TO/kafkit-broker
 set -euo pipefail
 broker_exe=$1
-work=$(mktemp -d /tmp/kafkit-kcat-sasl-XXXXXX)
-broker_pid=
-cleanup() {
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test kcat-sasl
 # shellcheck source=../../lib/test_pki.sh
 source "$(dirname "$0")/../../lib/test_pki.sh"
 make_test_pki
@@ -91,8 +85,7 @@ if out=$(timeout 20 kcat -b "$ssl_bootstrap" -X security.protocol=sasl_plaintext
 fi
 kss alice alice-secret -L >/dev/null || fail "SASL_SSL after refusals"
 echo "ok: SASL_SSL wrong password and SASL_PLAINTEXT client refused, still served"
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 broker_pid=
 
 # mTLS under SASL_SSL: a client certificate and SASL credentials, both required.
@@ -110,6 +103,5 @@ if out=$(kss alice wrong "${cert[@]}" -m 5 -L 2>&1); then
 fi
 echo "$out" | grep -qi "authentication failed" || fail "mTLS: unclear refusal: $out"
 echo "ok: mTLS + SASL_SSL refuses a missing certificate and a wrong password"
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 broker_pid=

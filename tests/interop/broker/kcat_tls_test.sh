@@ -6,15 +6,9 @@
 # Usage: kcat_tls_test.sh PATH/TO/kafkit-broker
 set -euo pipefail
 broker_exe=$1
-work=$(mktemp -d /tmp/kafkit-kcat-tls-XXXXXX)
-broker_pid=
-cleanup() {
-  [ -n "$broker_pid" ] && kill -9 "$broker_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
+setup_test kcat-tls
 
 # shellcheck source=../../lib/test_pki.sh
 source "$(dirname "$0")/../../lib/test_pki.sh"
@@ -47,8 +41,7 @@ echo "ok: untrusted CA refused"
 if out=$(timeout 20 kcat -b "$bootstrap" -m 5 -L 2>&1); then fail "plaintext accepted: $out"; fi
 k "${tls[@]}" -L >/dev/null || fail "TLS after a plaintext client"
 echo "ok: plaintext client refused, TLS still served"
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 broker_pid=
 
 # 4. mTLS: a client certificate is required.
@@ -64,6 +57,5 @@ if out=$(timeout 20 kcat -b "$bootstrap" "${tls[@]}" -m 5 -L 2>&1); then
 fi
 grep -q "TLS handshake with .* failed" "$work/stderr" || fail "broker did not log the refusal"
 echo "ok: missing client certificate refused"
-kill -TERM "$broker_pid"
-wait "$broker_pid" || fail "broker exit status $?"
+stop_broker
 broker_pid=
