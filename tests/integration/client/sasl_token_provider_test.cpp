@@ -22,7 +22,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using broker::test::RunningBroker;
-using Clock = std::chrono::steady_clock;
 
 Config oauth_config(const RunningBroker& b, OAuthBearerTokenProvider provider) {
   Config c{{"bootstrap.servers", b.cluster->bootstrap_servers()},
@@ -62,51 +61,18 @@ TEST_CASE("sasl token provider: producer, consumer and admin use the application
   RunningBroker b(sasl_broker_properties());
   auto calls = std::make_shared<std::atomic<int>>(0);
   Config config = oauth_config(b, jwt_provider("frank", calls, {{"traceid", "abc-123"}}));
-  {
-    Admin admin(config);
-    auto created = admin.create_topics({NewTopic{.name = "provided", .partitions = 1}});
-    REQUIRE_MESSAGE(created.ok(), why(created));
-  }
-  {
-    Producer p(with(config, "linger.ms", "1"));
-    for (int i = 0; i < 5; ++i) {
-      auto r = p.send({.topic = "provided", .partition = 0, .value = "v" + std::to_string(i)});
-      REQUIRE_MESSAGE(r.ok(), why(r));
-    }
-    auto f = p.flush(20s);
-    REQUIRE_MESSAGE(f.ok(), why(f));
-  }
-  Consumer c(config);
-  REQUIRE(c.assign({{"provided", 0, 0}}).ok());
-  std::vector<std::string> values;
-  auto deadline = Clock::now() + 20s;
-  while (values.size() < 5 && Clock::now() < deadline) {
-    PollResult r = c.poll(100ms);
-    for (const auto& rec : r.records) values.emplace_back(*rec.value);
-  }
-  REQUIRE(values.size() == 5);
-  CHECK(values.back() == "v4");
+  round_trip_with(config, "provided", "v");
   // Every connection asked the provider, and the broker saw the token's principal.
   CHECK(calls->load() >= 3);
   CHECK(authentications_of(b, "frank") == calls->load());
   CHECK(authentications_of(b, "alice") == 0);
 }
 
-/// An admin call whose connection is refused: fails well before its timeout.
-Error refused(const Config& config) {
-  Admin admin(config);
-  auto start = Clock::now();
-  auto r = admin.describe_topics({"anything"}, false, 15s);
-  REQUIRE_FALSE(r.ok());
-  CHECK(Clock::now() - start < 10s);
-  return r.error();
-}
-
 TEST_CASE("sasl token provider: failures are clear and not retried") {
   RunningBroker b(sasl_broker_properties());
   std::string broker = b.cluster->bootstrap_servers();
   SUBCASE("the provider returns an error") {
-    Error e = refused(oauth_config(b, []() -> Result<OAuthBearerToken> {
+    Error e = refused_admin_call(oauth_config(b, []() -> Result<OAuthBearerToken> {
       return Error{-1, "identity provider unreachable"};
     }));
     CHECK(e.code == 58);
@@ -115,7 +81,7 @@ TEST_CASE("sasl token provider: failures are clear and not retried") {
     CHECK_MESSAGE(contains(e.message, broker), e.message);
   }
   SUBCASE("the provider returns an expired token") {
-    Error e = refused(oauth_config(b, []() -> Result<OAuthBearerToken> {
+    Error e = refused_admin_call(oauth_config(b, []() -> Result<OAuthBearerToken> {
       return OAuthBearerToken{"abc.def.", std::chrono::system_clock::now() - 1min, "old", {}};
     }));
     CHECK(e.code == 58);
@@ -123,7 +89,7 @@ TEST_CASE("sasl token provider: failures are clear and not retried") {
     CHECK_MESSAGE(contains(e.message, broker), e.message);
   }
   SUBCASE("the broker refuses the token") {
-    Error e = refused(oauth_config(b, []() -> Result<OAuthBearerToken> {
+    Error e = refused_admin_call(oauth_config(b, []() -> Result<OAuthBearerToken> {
       return OAuthBearerToken{"not-a-jwt", std::chrono::system_clock::now() + 1h, "x", {}};
     }));
     CHECK(e.code == 58);
