@@ -5,6 +5,7 @@
 
 #include "net/sasl/sasl_errors.hpp"
 #include "net/sasl_v0_token.hpp"
+#include "net/tls/tls_errors.hpp"
 #include "net/typed_request.hpp"
 #include "protocol/messages/sasl_authenticate.hpp"
 #include "protocol/messages/sasl_handshake.hpp"
@@ -183,7 +184,7 @@ class SaslSetupStep final : public SetupStep {
 
 bool is_authentication_error(int code) noexcept {
   return code == sasl::errc::authentication_failed || code == sasl::errc::unsupported_mechanism ||
-         code == sasl::errc::illegal_state;
+         code == sasl::errc::illegal_state || code == tls::errc::certificate_refused;
 }
 
 SetupStepFactory make_sasl_setup_step(std::shared_ptr<const SaslClientConfig> config) {

@@ -38,8 +38,10 @@ struct SaslClientConfig {
   OAuthBearerTokenProvider oauthbearer_token;
 };
 
-/// True for the codes a failed SASL exchange ends with (33, 34, 58): retrying the same
-/// credentials cannot succeed, so requests waiting for the connection fail at once.
+/// True for the codes a failed SASL exchange ends with (33, 34, 58), and for a broker
+/// certificate our TLS settings refuse (untrusted, expired, another host's): retrying the
+/// same settings cannot succeed, so requests waiting for the connection fail at once and
+/// the clients report it instead of timing out.
 bool is_authentication_error(int code) noexcept;
 
 /// A factory for ConnectionConfig::setup_steps. The config is shared by every connection.

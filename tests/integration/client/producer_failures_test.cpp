@@ -323,7 +323,9 @@ TEST_CASE("producer failures: delivery.timeout.ms expires records while their le
     auto r = reports.at(i);
     REQUIRE(r.error.has_value());
     CHECK(r.error->code == errc::message_timed_out);
-    CHECK(r.persistence == Persistence::not_persisted);
+    // Never persisted; "possibly" is honest too when a loaded machine let the first
+    // attempt go out on the connection before the producer saw the node's close.
+    CHECK(r.persistence != Persistence::persisted);
     CHECK_MESSAGE(contains(r.error->message, "down [0]"), r.error->message);
   }
   // Back up: the producer delivers to it again.

@@ -142,6 +142,39 @@ TEST_CASE("a broker certificate from an untrusted CA is refused with OpenSSL's r
   CHECK(out.took < 3s);
 }
 
+TEST_CASE("a refused broker certificate fails the clients' calls at once, not after timeouts") {
+  // Retrying the same TLS settings cannot succeed: send() and admin calls fail with the
+  // reason, and poll() reports it, well before max.block.ms or the call's timeout.
+  RunningBroker b(ssl_broker("rogue-server"));
+  Config config = ssl_client("127.0.0.1:" + std::to_string(b.port()));
+  {
+    Producer p(with(config, "max.block.ms", "30000"));
+    auto start = SecClock::now();
+    auto sent = p.send({.topic = "t", .value = std::string("v")});
+    Error e = sent.ok() ? Error{} : sent.error();
+    if (sent.ok()) {
+      auto flushed = p.flush(30s);
+      REQUIRE_FALSE(flushed.ok());
+      e = flushed.error();
+    }
+    CHECK(SecClock::now() - start < 10s);
+    CHECK_MESSAGE(contains(e.message, "certificate"), e.message);
+  }
+  Error admin = refused_admin_call(config);
+  CHECK(admin.code == net::tls::errc::certificate_refused);
+  Consumer c(config);
+  REQUIRE(c.assign({{"t", 0, 0}}).ok());
+  std::optional<Error> reported;
+  auto deadline = SecClock::now() + 10s;
+  while (!reported && SecClock::now() < deadline) {
+    PollResult r = c.poll(100ms);
+    for (const auto& ev : r.events)
+      if (ev.type == ConsumerEvent::Type::error) reported = ev.error;
+  }
+  REQUIRE(reported.has_value());
+  CHECK(reported->code == net::tls::errc::certificate_refused);
+}
+
 TEST_CASE("an expired broker certificate is refused") {
   RunningBroker b(ssl_broker("expired"));
   auto out =
