@@ -12,6 +12,7 @@
 // ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID, ...) or, per partition,
 // OFFSET_METADATA_TOO_LARGE. An empty group id is accepted, as Kafka accepts it for
 // backwards compatibility (only a null one, impossible on the wire, is INVALID_GROUP_ID).
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,9 @@ void handle_offset_commit(HandlerContext& ctx) {
   int64_t expire_at = -1;
   if (version >= kFirstRetentionVersion && version <= kLastRetentionVersion &&
       req->retention_time_ms != -1)
-    expire_at = now + req->retention_time_ms;
+    // Saturating: a client may send any int64 here (found by kafkit-fuzz under UBSan).
+    if (__builtin_add_overflow(now, req->retention_time_ms, &expire_at))
+      expire_at = req->retention_time_ms > 0 ? std::numeric_limits<int64_t>::max() : 0;
 
   OffsetCommitResponse resp;
   resp.throttle_time_ms = 0;

@@ -4,6 +4,7 @@
 // and offsets that survive a clean restart, a topic deletion (they do not), and kill -9 of
 // a kafkit-broker process.
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <thread>
 
@@ -415,6 +416,23 @@ TEST_CASE("an explicit retention (OffsetCommit v2-4) expires offsets on the brok
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   CHECK(fetch_one(c, "g", "t", 0).offset == -1);
   CHECK(fetch_one(c, "g", "t", 1).offset == 6);
+}
+
+TEST_CASE("an explicit retention at the int64 edges neither overflows nor expires at once") {
+  // Found by kafkit-fuzz under UBSan: now + INT64_MAX overflowed.
+  RunningBroker b(Properties{{"offsets.retention.check.interval.ms", "50"}});
+  TestClient c(b.port());
+  create_topic(c, "t", 2);
+  auto forever = commit_request("g", {{"t", 0, 7}});
+  forever.retention_time_ms = std::numeric_limits<int64_t>::max();
+  REQUIRE(commit_errors(c.call<OffsetCommitResponse>(forever, 2)) ==
+          std::vector<std::string>{"t/0=0"});
+  auto past = commit_request("g", {{"t", 1, 8}});
+  past.retention_time_ms = std::numeric_limits<int64_t>::min();
+  REQUIRE(commit_errors(c.call<OffsetCommitResponse>(past, 2)) ==
+          std::vector<std::string>{"t/1=0"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(fetch_one(c, "g", "t", 0).offset == 7);
 }
 
 TEST_CASE("group requests to a node that does not coordinate the group") {
