@@ -70,9 +70,8 @@ class FindingSink {
     std::string name = "finding-s" + std::to_string(options_.seed) + "-c" +
                        std::to_string(c.index) + "-" + kind + ".kfz";
     auto path = save_finding(options_.out_dir, name, f);
-    std::printf("FINDING %s: case %llu (%s v%d, %s): %s -> %s\n", kind,
-                (unsigned long long)c.index, c.api_name.c_str(), c.api_version,
-                c.mutation.c_str(), detail.c_str(),
+    std::printf("FINDING %s: case %llu (%s v%d, %s): %s -> %s\n", kind, (unsigned long long)c.index,
+                c.api_name.c_str(), c.api_version, c.mutation.c_str(), detail.c_str(),
                 path ? path->c_str() : path.error().message.c_str());
     std::fflush(stdout);
   }
@@ -101,8 +100,7 @@ int broker_command(const std::vector<std::string>& args) {
     return exit_usage;
   }
   std::printf("kafkit-fuzz broker %s seed=%llu: %zu APIs advertised, %zu fuzzed\n",
-              o.broker_text.c_str(), (unsigned long long)o.seed, advertised->size(),
-              apis.size());
+              o.broker_text.c_str(), (unsigned long long)o.seed, advertised->size(), apis.size());
   std::fflush(stdout);
 
   CaseGenerator gen(o.seed, apis);
@@ -136,7 +134,7 @@ int broker_command(const std::vector<std::string>& args) {
     if (!probe_now) continue;
     since_probe = 0;
     ++stats.probes;
-    ProbeResult p = probe_liveness(o.broker, o.timeout);
+    ProbeResult p = probe_liveness(o.probe, o.timeout);
     if (!p.alive) {
       sink.record("crash", last, "liveness probe failed: " + p.detail, runner.logs());
       crashed = true;
@@ -149,14 +147,14 @@ int broker_command(const std::vector<std::string>& args) {
   if (!crashed) {
     // A last probe, so a crash in the final cases is not missed.
     ++stats.probes;
-    ProbeResult p = probe_liveness(o.broker, o.timeout);
-    if (!p.alive) sink.record("crash", last, "final liveness probe failed: " + p.detail,
-                              runner.logs());
+    ProbeResult p = probe_liveness(o.probe, o.timeout);
+    if (!p.alive)
+      sink.record("crash", last, "final liveness probe failed: " + p.detail, runner.logs());
   }
   print_table("per API", stats.per_api);
   print_table("per mutation", stats.per_mutation);
-  std::printf("cases: %llu in %.1f s (%.0f cases/s)\n", (unsigned long long)stats.all.cases,
-              secs, secs > 0 ? double(stats.all.cases) / secs : 0.0);
+  std::printf("cases: %llu in %.1f s (%.0f cases/s)\n", (unsigned long long)stats.all.cases, secs,
+              secs > 0 ? double(stats.all.cases) / secs : 0.0);
   std::printf("outcomes: %s\n", outcomes_text(stats.all).c_str());
   std::printf("probes: %llu\n", (unsigned long long)stats.probes);
   std::printf("findings: %llu%s\n", (unsigned long long)stats.findings,

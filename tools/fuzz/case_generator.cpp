@@ -18,7 +18,8 @@ constexpr int16_t sasl_authenticate_key = 36;
 constexpr int16_t metadata_key = 3;
 
 int16_t version_in(const ApiInfo& info, RandomSource& g) {
-  return int16_t(info.min_version + int16_t(g.below(uint64_t(info.max_version - info.min_version + 1))));
+  return int16_t(info.min_version +
+                 int16_t(g.below(uint64_t(info.max_version - info.min_version + 1))));
 }
 
 Bytes request_of(int16_t key, RandomSource& g, int32_t correlation) {
@@ -102,8 +103,10 @@ FuzzCase CaseGenerator::make(uint64_t index) const {
   if (kind >= 85 && kind < 95 && produce != nullptr) {
     BatchCase b = batches_.next(g);
     c.api_key = produce_key;
-    c.api_version = int16_t(std::max<int16_t>(3, produce->min_version) +
-                            int16_t(g.below(uint64_t(produce->max_version - std::max<int16_t>(3, produce->min_version) + 1))));
+    c.api_version =
+        int16_t(std::max<int16_t>(3, produce->min_version) +
+                int16_t(g.below(uint64_t(produce->max_version -
+                                         std::max<int16_t>(3, produce->min_version) + 1))));
     opts.records = std::move(b.batch);
     c.mutation = b.mutation;
   } else if (kind >= 95) {

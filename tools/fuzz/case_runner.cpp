@@ -54,7 +54,9 @@ void CaseRunner::forget_closed() {
   }
 }
 
-void CaseRunner::drop_connection() { conn_.close(); }
+void CaseRunner::drop_connection() {
+  conn_.close();
+}
 
 CaseResult CaseRunner::run(const FuzzCase& c) {
   if (!conn_.is_open()) {
@@ -96,8 +98,8 @@ CaseResult CaseRunner::run(const FuzzCase& c) {
       case ReadStatus::timeout:
         drop_connection();
         if (c.may_park) return {Outcome::parked, {}};
-        return {Outcome::hang, "no answer and no close within " +
-                                   std::to_string(timeout_.count()) + " ms"};
+        return {Outcome::hang,
+                "no answer and no close within " + std::to_string(timeout_.count()) + " ms"};
       case ReadStatus::bad_frame:
         drop_connection();
         return {Outcome::bad_response, "response frame with an impossible size"};

@@ -6,7 +6,9 @@ namespace kafkit::fuzz {
 
 namespace {
 
-Error usage(const std::string& m) { return Error{errc::invalid_argument, m}; }
+Error usage(const std::string& m) {
+  return Error{errc::invalid_argument, m};
+}
 
 bool parse_u64(const std::string& s, uint64_t& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -18,10 +20,11 @@ bool parse_u64(const std::string& s, uint64_t& out) {
 Result<FuzzOptions> parse_options(const std::vector<std::string>& args, bool replay) {
   FuzzOptions o;
   bool have_broker = false;
+  bool have_probe = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    bool takes_value = a == "-b" || a == "--broker" || a == "--seed" || a == "--cases" ||
-                       a == "--duration" || a == "--out" || a == "--timeout-ms" ||
+    bool takes_value = a == "-b" || a == "--broker" || a == "--probe" || a == "--seed" ||
+                       a == "--cases" || a == "--duration" || a == "--out" || a == "--timeout-ms" ||
                        a == "--probe-every";
     if (!takes_value) {
       if (replay && o.file.empty() && !a.starts_with("-")) {
@@ -39,6 +42,11 @@ Result<FuzzOptions> parse_options(const std::vector<std::string>& args, bool rep
       o.broker = *e;
       o.broker_text = v;
       have_broker = true;
+    } else if (a == "--probe") {
+      auto e = parse_endpoint(v);
+      if (!e) return usage(a + ": expected HOST:PORT, got '" + v + "'");
+      o.probe = *e;
+      have_probe = true;
     } else if (a == "--out") {
       if (v.empty()) return usage("--out needs a directory");
       o.out_dir = v;
@@ -59,6 +67,7 @@ Result<FuzzOptions> parse_options(const std::vector<std::string>& args, bool rep
     }
   }
   if (!have_broker) return usage("-b HOST:PORT is required");
+  if (!have_probe) o.probe = o.broker;
   if (replay && o.file.empty()) return usage("replay needs a FILE");
   if (!replay && !o.cases && !o.duration_s) o.cases = 10000;
   return o;

@@ -14,6 +14,9 @@ namespace kafkit::fuzz {
 struct FuzzOptions {
   Endpoint broker;
   std::string broker_text;
+  /// Where the liveness probe goes (--probe HOST:PORT; default: the fuzzed broker). A
+  /// SASL listener can be fuzzed while a PLAINTEXT one of the same broker is probed.
+  Endpoint probe;
   uint64_t seed = 1;
   std::optional<uint64_t> cases;
   std::optional<double> duration_s;

@@ -75,7 +75,8 @@ Result<Finding> load_finding(const std::string& path) {
     if (!next_line(line) || line.rfind("conn ", 0) != 0)
       return bad_file(path, "expected 'conn SIZE half-close|open' at byte " + std::to_string(at));
     auto space = line.find(' ', 5);
-    std::string_view size_text = std::string_view(line).substr(5, space == std::string::npos ? std::string::npos : space - 5);
+    std::string_view size_text = std::string_view(line).substr(
+        5, space == std::string::npos ? std::string::npos : space - 5);
     size_t n = 0;
     auto [p, ec] = std::from_chars(size_text.data(), size_text.data() + size_text.size(), n);
     if (ec != std::errc{} || p != size_text.data() + size_text.size() || n > data.size() - at)

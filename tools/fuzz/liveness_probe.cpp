@@ -31,7 +31,7 @@ Result<Bytes> call(WireConnection& c, const Req& req, int16_t version, int32_t c
         return Error{errc::io, std::string("closed instead of answering ") + what};
       case ReadStatus::timeout:
         return Error{errc::timed_out, std::string("no answer to ") + what + " within " +
-                                        std::to_string(timeout.count()) + " ms"};
+                                          std::to_string(timeout.count()) + " ms"};
       case ReadStatus::bad_frame:
         return Error{errc::malformed, std::string("bad frame size answering ") + what};
     }

@@ -20,8 +20,7 @@ void mutate_bad_varint(protocol::Bytes& frame, size_t body_offset, protocol::Ran
 void mutate_huge_count(protocol::Bytes& frame, size_t body_offset, protocol::RandomSource& g);
 /// Overwrites a body position with a null or over-long length prefix (-1, 0x7fff, 0): a null
 /// where a field is not nullable, or a length past the end; keeps framing.
-void mutate_bad_length_field(protocol::Bytes& frame, size_t body_offset,
-                             protocol::RandomSource& g);
+void mutate_bad_length_field(protocol::Bytes& frame, size_t body_offset, protocol::RandomSource& g);
 /// Raw byte mutations anywhere (size prefix included): bit flips, inserted, deleted and
 /// duplicated bytes; 1-4 of them. `name` gets which one came first.
 void mutate_raw(protocol::Bytes& frame, protocol::RandomSource& g, const char*& name);

@@ -17,8 +17,8 @@ namespace {
 size_t count_sentinels(const protocol::Bytes& sent) {
   protocol::Bytes s = sentinel_frame();
   size_t n = 0;
-  for (auto it = sent.begin();
-       (it = std::search(it, sent.end(), s.begin(), s.end())) != sent.end(); it += ptrdiff_t(s.size()))
+  for (auto it = sent.begin(); (it = std::search(it, sent.end(), s.begin(), s.end())) != sent.end();
+       it += ptrdiff_t(s.size()))
     ++n;
   return n;
 }
@@ -91,7 +91,7 @@ int replay_command(const std::vector<std::string>& args) {
     std::printf("connection %zu: sent %zu bytes%s, %zu responses, %s\n", index, c.sent.size(),
                 sent ? "" : " (partly: the broker closed first)", frames, end);
   }
-  ProbeResult p = probe_liveness(o.broker, o.timeout);
+  ProbeResult p = probe_liveness(o.probe, o.timeout);
   if (p.alive)
     std::printf("probe: ApiVersions + Metadata answered\n");
   else

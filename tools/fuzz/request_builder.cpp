@@ -13,8 +13,12 @@ namespace {
 
 // Fields that make a correct broker wait: bounded so a valid request is answered quickly
 // and only a broken broker misses the answer limit.
-void calm(ProduceRequest& r) { r.timeout_ms = std::clamp(r.timeout_ms, 0, 100); }
-void calm(FetchRequest& r) { r.max_wait_ms = std::clamp(r.max_wait_ms, 0, 100); }
+void calm(ProduceRequest& r) {
+  r.timeout_ms = std::clamp(r.timeout_ms, 0, 100);
+}
+void calm(FetchRequest& r) {
+  r.max_wait_ms = std::clamp(r.max_wait_ms, 0, 100);
+}
 void calm(JoinGroupRequest& r) {
   r.rebalance_timeout_ms = std::clamp(r.rebalance_timeout_ms, -1, 100);
 }
@@ -58,8 +62,8 @@ BuiltRequest build_request(int16_t api_key, int16_t version, int32_t correlation
     if (out.flexible)
       for (const auto& t : options.body_tags) req.unknown_tagged_fields.push_back(t);
     out.api_name = std::string(A::info.name);
-    out.may_park = api_key == A::info.key &&
-                   (api_key == 1 || api_key == 11 || api_key == 14 || api_key == 68);
+    out.may_park =
+        api_key == A::info.key && (api_key == 1 || api_key == 11 || api_key == 14 || api_key == 68);
     Bytes body = encode_message(req, version);
     RequestHeader h;
     h.api_key = api_key;
