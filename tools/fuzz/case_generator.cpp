@@ -136,8 +136,14 @@ FuzzCase CaseGenerator::make(uint64_t index) const {
   c.api_name = req.api_name;
   c.may_park = req.may_park;
   c.wire = std::move(req.frame);
-  if (kind < 5) c.mutation = "valid";
-  if (kind >= 20 && kind < 25 && !flexible) c.mutation = "valid";
+  if (c.mutation.empty()) c.mutation = "valid";  // kind < 5, or no Produce for a batch case
+  if (kind >= 20 && kind < 25 && !flexible) {
+    // Pipelining: the same request many times in one write, answered in order (or closed).
+    Bytes one = c.wire;
+    for (size_t n = 1 + g.below(64); n > 0; --n)
+      c.wire.insert(c.wire.end(), one.begin(), one.end());
+    c.mutation = "pipelined";
+  }
   switch (kind < 30 || kind >= 85 ? 100 : kind / 5) {
     case 6:
       mutate_length_prefix(c.wire, g);

@@ -50,7 +50,7 @@ run_fuzz -b "$plain" --seed 1 --cases "$cases" --timeout-ms 3000
 grep -q "^cases: $cases in" "$work/fuzz.out" || fail "not all $cases cases ran"
 # The structure-aware mutations all ran (names from the summary's per-mutation table).
 for m in valid edge-values length-prefix truncate bad-varint huge-count unknown-tags \
-  wrong-header-version batch-bad-crc batch-gzip-bomb batch-zstd-bomb sasl-out-of-order \
+  pipelined wrong-header-version batch-bad-crc batch-gzip-bomb batch-zstd-bomb sasl-out-of-order \
   raw-bitflip raw-insert raw-delete; do
   grep -q "^  $m " "$work/fuzz.out" || fail "mutation $m never ran"
 done
