@@ -12,6 +12,8 @@ Uuid RandomSource::uuid() noexcept {
 std::string RandomSource::string() {
   // Mostly printable, sometimes any byte: decoders must carry arbitrary bytes unchanged.
   size_t n = below(4) == 0 ? 0 : below(24);
+  // 30000 stays under the 32767-byte limit of a non-compact STRING.
+  if (hostile_ && chance(64)) n = 30000;
   std::string s(n, ' ');
   bool binary = chance(8);
   for (auto& c : s) c = binary ? static_cast<char>(next()) : static_cast<char>('a' + below(26));
@@ -19,7 +21,7 @@ std::string RandomSource::string() {
 }
 
 Bytes RandomSource::bytes() {
-  Bytes b(below(4) == 0 ? 0 : below(40));
+  Bytes b(hostile_ && chance(32) ? size_t(1) << 16 : below(4) == 0 ? 0 : below(40));
   for (auto& x : b) x = static_cast<std::byte>(next());
   return b;
 }

@@ -46,11 +46,17 @@ class RandomSource {
   Uuid uuid() noexcept;
   std::string string();
   Bytes bytes();
-  /// A small element count for arrays.
-  size_t count() noexcept { return below(4); }
+  /// A small element count for arrays (hostile: now and then up to 15).
+  size_t count() noexcept { return hostile_ && chance(16) ? below(16) : below(4); }
+
+  /// Hostile values for protocol fuzzing (kafkit-fuzz): strings and bytes are now and then
+  /// empty or near the INT16 string limit, arrays sometimes longer. Off by default, so
+  /// round-trip tests and seeds keep their small messages.
+  void set_hostile(bool on) noexcept { hostile_ = on; }
 
  private:
   uint64_t state_;
+  bool hostile_ = false;
 };
 
 }  // namespace kafkit::protocol

@@ -67,13 +67,16 @@ void Session::on_events(net::IoEvents ev) {
   if (ev.writable || (ev.readable && write_want_ == net::Want::read)) write_some();
   if (!closed_ && ev.writable && read_want_ == net::Want::write && !busy_) read_some();
   if (!closed_ && (ev.readable || ev.hangup || ev.error) && !busy_) read_some();
-  // Level-triggered hang-ups repeat while muted: a peer gone mid-request is closed now.
-  if (!closed_ && busy_ && (ev.error || ev.hangup)) close("peer closed the connection");
+  // Level-triggered hang-ups repeat while muted: a peer gone mid-request (or with answers
+  // it no longer takes) is closed now.
+  if (!closed_ && (busy_ || !out_.empty()) && (ev.error || ev.hangup))
+    close("peer closed the connection");
 }
 
 void Session::read_some() {
   // Bounded work per wake-up: other sessions get their turn.
-  for (int i = 0; i < 16 && !busy_ && !closed_; ++i) {
+  // Nothing is read while answers wait to be written (see dispatch_next()).
+  for (int i = 0; i < 16 && !busy_ && !closed_ && out_.empty(); ++i) {
     // Straight into the frame decoder's buffer: no staging copy.
     std::span<std::byte> room = decoder_.prepare(64 * 1024);
     auto status = transport_->read(room);
@@ -101,7 +104,10 @@ void Session::read_some() {
 }
 
 void Session::dispatch_next() {
-  if (busy_ || closed_) return;
+  // Muted, too, while earlier answers are not yet written: as Kafka keeps a channel muted
+  // until its response is sent, a client that pipelines and does not read waits in its
+  // own socket buffer, not in an unbounded queue here (found by kafkit-fuzz, issue 9).
+  if (busy_ || closed_ || !out_.empty()) return;
   auto frame = decoder_.next();
   if (!frame) {
     update_interest();
@@ -145,9 +151,16 @@ void Session::finish_without_response() {
 }
 
 void Session::write_some() {
+  bool backlog = !out_.empty();
   while (!out_.empty() && write_part()) {
   }
   update_interest();
+  // The backlog is written: requests already read may run again (the handler that is
+  // answering, if any, resumes them itself through finish_without_response()).
+  if (backlog && out_.empty() && !busy_ && !closed_) {
+    dispatch_next();
+    if (!busy_ && peer_closed_ && out_.empty()) close("peer closed the connection");
+  }
 }
 
 bool Session::write_part() {
@@ -204,7 +217,8 @@ bool Session::write_part() {
 void Session::update_interest() {
   if (closed_) return;
   bool want_write = !out_.empty() && write_want_ == net::Want::write;
-  bool want_read = (!busy_ && !peer_closed_) || (!out_.empty() && write_want_ == net::Want::read);
+  bool want_read = (!busy_ && !peer_closed_ && out_.empty()) ||
+                   (!out_.empty() && write_want_ == net::Want::read);
   if (!busy_ && !peer_closed_ && read_want_ == net::Want::write) want_write = true;
   if (handshaking_) {
     want_read = handshake_want_ == net::Want::read;

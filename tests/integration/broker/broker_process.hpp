@@ -88,6 +88,7 @@ class BrokerProcess {
   }
 
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   uint16_t port() const { return port_; }
   const std::string& bootstrap() const { return bootstrap_; }
 

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -69,6 +70,27 @@ class TestClient {
       ssize_t n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
       if (n <= 0) return false;
       off += static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  /// Writes as much of `bytes` as the socket takes within 10 ms (adding it to `sent`);
+  /// false when the connection is gone.
+  bool send_nowait(protocol::ByteView bytes, size_t& sent) {
+    size_t off = 0;
+    while (off < bytes.size()) {
+      ssize_t n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0) {
+        off += static_cast<size_t>(n);
+        sent += static_cast<size_t>(n);
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        pollfd p{fd_, POLLOUT, 0};
+        if (::poll(&p, 1, 10) <= 0) return true;
+        continue;
+      }
+      return false;
     }
     return true;
   }
