@@ -23,8 +23,9 @@ trap cleanup EXIT
 # Under the sanitizer build: any UBSan report stops the broker (so it is a crash finding),
 # and ASan's freed-memory quarantine (256 MB by default) is kept small, so the RSS bound
 # measures the broker and not the quarantine.
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=16}
+# Appended, not defaulted: ./dev.sh test exports its own options, and the last value wins.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:print_stacktrace=1
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16
 # shellcheck source=../../lib/kafkit_broker.sh
 source "$(dirname "$0")/../../lib/kafkit_broker.sh"
 
