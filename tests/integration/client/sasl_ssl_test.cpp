@@ -10,7 +10,7 @@
 #include "../net/tls_raw_client.hpp"
 #include "net/tls/tls_errors.hpp"
 #include "protocol/messages/metadata.hpp"
-#include "security_support.hpp"
+#include "sasl_test_support.hpp"
 
 namespace kafkit::test {
 namespace {
@@ -30,18 +30,8 @@ Properties sasl_ssl_broker(Properties extra = {}) {
 Config sasl_ssl_client(const RunningBroker& b, const std::string& mechanism,
                        const std::string& user = "alice",
                        const std::string& password = "alice-secret") {
-  Config c{{"bootstrap.servers", b.cluster->bootstrap_servers()},
-           {"security.protocol", "sasl_ssl"},
-           {"ssl.ca.location", pki()("ca.pem")},
-           {"sasl.mechanism", mechanism}};
-  if (mechanism == "OAUTHBEARER") {
-    c.set("enable.sasl.oauthbearer.unsecure.jwt", "true");
-    c.set("sasl.oauthbearer.config", "principal=" + user);
-  } else {
-    c.set("sasl.username", user);
-    c.set("sasl.password", password);
-  }
-  return c;
+  return with(sasl_client_config(b, "sasl_ssl", mechanism, user, password), "ssl.ca.location",
+              pki()("ca.pem"));
 }
 
 Config with_client_cert(Config c) {

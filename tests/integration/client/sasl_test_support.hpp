@@ -1,5 +1,5 @@
 #pragma once
-// Shared by the SASL_PLAINTEXT test files (with security_support.hpp): the broker's SASL listener
+// Shared by the SASL test files (with security_support.hpp): the broker's SASL listener
 // properties and client configurations for each mechanism.
 #include <string>
 
@@ -16,11 +16,13 @@ inline Properties sasl_broker_properties() {
           {"sasl.oauthbearer.unsecure", "true"}};
 }
 
-inline Config client_config(const broker::test::RunningBroker& b, const std::string& mechanism,
-                            const std::string& user = "alice",
-                            const std::string& password = "alice-secret") {
+/// A client of `b` over `protocol` (sasl_plaintext or sasl_ssl) authenticating with
+/// `mechanism` as `user`; OAUTHBEARER uses the unsecured development token.
+inline Config sasl_client_config(const broker::test::RunningBroker& b, const std::string& protocol,
+                                 const std::string& mechanism, const std::string& user = "alice",
+                                 const std::string& password = "alice-secret") {
   Config c{{"bootstrap.servers", b.cluster->bootstrap_servers()},
-           {"security.protocol", "sasl_plaintext"},
+           {"security.protocol", protocol},
            {"sasl.mechanism", mechanism}};
   if (mechanism == "OAUTHBEARER") {
     c.set("enable.sasl.oauthbearer.unsecure.jwt", "true");
@@ -30,6 +32,12 @@ inline Config client_config(const broker::test::RunningBroker& b, const std::str
     c.set("sasl.password", password);
   }
   return c;
+}
+
+inline Config client_config(const broker::test::RunningBroker& b, const std::string& mechanism,
+                            const std::string& user = "alice",
+                            const std::string& password = "alice-secret") {
+  return sasl_client_config(b, "sasl_plaintext", mechanism, user, password);
 }
 
 }  // namespace kafkit::test
