@@ -244,7 +244,7 @@ void client_seeds(const fs::path& out, const std::vector<Frame>& golden) {
       if (script_file != f.file) flush_script();
       script_file = f.file;
       script_step(script, kind, f.version, f.body);
-      if (kind == 2) script_step(script, 6, 3, {});  // three seconds pass: a heartbeat
+      if (kind == 2 || kind == 3) script_step(script, 6, 3, {});  // 3 s pass: a heartbeat
     }
   }
   flush_script();
@@ -277,8 +277,9 @@ void client_seeds(const fs::path& out, const std::vector<Frame>& golden) {
     Bytes s;
     script_step(s, 1, jv, encode_message(join, jv));
     script_step(s, 2, sv, encode_message(sync, sv));
-    script_step(s, 6, 3, {});
+    script_step(s, 6, 3, {});  // a heartbeat is due and sent
     script_step(s, 3, hv, encode_message(ok, hv));
+    script_step(s, 6, 3, {});
     script_step(s, 3, hv, encode_message(rebalance, hv));
     script_step(s, 1, jv, encode_message(join, jv));
     script_step(s, 2, sv, encode_message(sync, sv));
