@@ -15,12 +15,14 @@
 //               body is a script of [kind][version][uint16 length][bytes] steps: a
 //               FindCoordinator / JoinGroup / SyncGroup / Heartbeat / LeaveGroup response,
 //               a failed request, time passing, poll() or a subscription change.
+//   4 OffsetFetch: committed_offsets_from (OffsetClient::committed's step) for partitions
+//               of a and b (param bit 0: one asked twice), at v1-7 as the consumer asks.
 //
 // Checks beyond "no crash, no sanitizer report": records handed out lie in the fetched
 // range [fetch offset, the offset the fetcher resumes at) in increasing order and decoding
 // always ends; the cache names only known brokers as leaders; each batch completes at
-// most once; the membership owns each partition at most once and never has more than
-// one request to send at a time.
+// most once; committed offsets answer every partition asked, in order; the membership owns each
+// partition at most once and never has more than one request to send at a time.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -37,12 +39,15 @@
 #include "client/cluster/metadata_cache.hpp"
 #include "client/consumer/chunk_decoder.hpp"
 #include "client/consumer/fetched_chunk.hpp"
+#include "client/consumer/offset_client.hpp"
 #include "client/group/builtin_assignors.hpp"
 #include "client/group/group_membership.hpp"
 #include "client/producer/produce_outcome.hpp"
 #include "protocol/message.hpp"
+#include "protocol/messages/error_codes.hpp"
 #include "protocol/messages/fetch.hpp"
 #include "protocol/messages/metadata.hpp"
+#include "protocol/messages/offset_fetch.hpp"
 #include "protocol/messages/produce.hpp"
 
 using namespace kafkit;
@@ -244,6 +249,33 @@ void fuzz_produce(ByteView body, std::uint8_t version, std::uint8_t param) {
   }
 }
 
+// ---- OffsetFetch ----
+
+bool coordinator_retriable(int c) {
+  using protocol::ErrorCode;
+  return c == int(ErrorCode::NotCoordinator) || c == int(ErrorCode::CoordinatorNotAvailable) ||
+         c == int(ErrorCode::CoordinatorLoadInProgress);
+}
+
+void fuzz_offset_fetch(ByteView body, std::uint8_t version, std::uint8_t param) {
+  // The consumer asks with v1-7 (OffsetClient's kOffsetFetchVersions).
+  auto r = decode<protocol::OffsetFetchResponse>(body, std::uint8_t(1 + version % 7));
+  if (!r) return;
+  std::vector<TopicPartition> asked{{"a", 0}, {"a", 1}, {"b", 0}};
+  if (param & 1) asked.push_back({"a", 0});  // asked twice: answered twice, in order
+  CommittedAnswer answer = committed_offsets_from(*r, asked, coordinator_retriable);
+  if (answer.retry_code) {
+    check(answer.offsets.empty() && *answer.retry_code != 0);
+    return;
+  }
+  check(answer.offsets.size() == asked.size());
+  for (std::size_t i = 0; i < asked.size(); ++i) {
+    const TopicPartitionOffset& o = answer.offsets[i];
+    check(o.topic == asked[i].topic && o.partition == asked[i].partition);
+    check(o.offset >= 0 || o.offset == offsets::stored);
+  }
+}
+
 // ---- Group membership ----
 
 using Clock = GroupMembership::Clock;
@@ -344,7 +376,7 @@ void fuzz_group(ByteView body, std::uint8_t version, std::uint8_t param) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 3 || size > 262144) return 0;
   ByteView body(reinterpret_cast<const std::byte*>(data + 3), size - 3);
-  switch (data[0] % 4) {
+  switch (data[0] % 5) {
     case 0:
       fuzz_fetch(body, data[1], data[2]);
       break;
@@ -354,8 +386,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:
       fuzz_produce(body, data[1], data[2]);
       break;
-    default:
+    case 3:
       fuzz_group(body, data[1], data[2]);
+      break;
+    default:
+      fuzz_offset_fetch(body, data[1], data[2]);
       break;
   }
   return 0;

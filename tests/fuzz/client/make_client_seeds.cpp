@@ -3,7 +3,7 @@
 // format) plus a few made with kafkit's own encoders:
 //   group:  JoinGroup subscriptions and SyncGroup assignments (requests and responses),
 //           every version of a made-up one, and assignment rounds over them;
-//   client: Fetch / Metadata / Produce responses, and group scripts built from the
+//   client: Fetch / Metadata / Produce / OffsetFetch responses, and group scripts built from the
 //           JoinGroup / SyncGroup / Heartbeat / LeaveGroup responses of the captures.
 // Usage: make-client-seeds GROUP_CORPUS CLIENT_CORPUS GOLDEN_DIR
 #include <cstdio>
@@ -26,6 +26,7 @@
 #include "protocol/messages/join_group.hpp"
 #include "protocol/messages/leave_group.hpp"
 #include "protocol/messages/metadata.hpp"
+#include "protocol/messages/offset_fetch.hpp"
 #include "protocol/messages/produce.hpp"
 #include "protocol/messages/sync_group.hpp"
 
@@ -231,6 +232,8 @@ void client_seeds(const fs::path& out, const std::vector<Frame>& golden) {
       write(out, "fetch-" + stem(f) + "-rc-crc", {0, v, (5 << 2) | 3}, f.body, 16);
     } else if (f.key == MetadataResponse::api_key) {
       write(out, "metadata-" + stem(f), {1, v, uint8_t(f.index & 1)}, f.body, 10);
+    } else if (f.key == OffsetFetchResponse::api_key && f.version >= 1 && f.version <= 7) {
+      write(out, "offsetfetch-" + stem(f), {4, uint8_t(f.version - 1), 0}, f.body, 10);
     } else if (f.key == ProduceResponse::api_key) {
       write(out, "produce-" + stem(f), {2, v, 0xff}, f.body, 10);
     } else {
