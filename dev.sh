@@ -171,6 +171,12 @@ cmd_test() {
   done
   suite "libFuzzer record batches (ASan+UBSan)" \
     fuzz_bounded records/record-batch-fuzzer tests/fuzz/records/corpus 500000
+  suite "libFuzzer SASL parsers and gate (ASan+UBSan)" \
+    fuzz_bounded sasl/sasl-fuzzer tests/fuzz/sasl/corpus 100000
+  suite "libFuzzer consumer protocol and assignors (ASan+UBSan)" \
+    fuzz_bounded group/consumer-protocol-fuzzer tests/fuzz/group/corpus 100000
+  suite "libFuzzer client response handling (ASan+UBSan)" \
+    fuzz_bounded client/client-responses-fuzzer tests/fuzz/client/corpus 300000
 
   # The release build that `./dev.sh run` makes: g++ -O3 warns about things -O2 does not.
   setup build-release --buildtype=release -Dtests=false

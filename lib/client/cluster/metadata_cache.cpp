@@ -12,11 +12,18 @@ void MetadataCache::update(const protocol::MetadataResponse& response) {
     fresh.error = t.error_code;
     fresh.id = t.topic_id;
     fresh.internal = t.is_internal;
+    // Partitions are numbered 0..n-1 and a broker lists them all: an index beyond the
+    // number listed cannot be one of them. Ignoring it bounds the table by the response's
+    // size; a hostile index near INT32_MAX made this allocate gigabytes (and overflowed
+    // index + 1), found by client-responses-fuzzer.
+    const auto listed = static_cast<int64_t>(t.partitions.size());
     int32_t count = 0;
-    for (const auto& p : t.partitions) count = std::max(count, p.partition_index + 1);
+    for (const auto& p : t.partitions)
+      if (p.partition_index >= 0 && p.partition_index < listed)
+        count = std::max(count, p.partition_index + 1);
     fresh.partitions.resize(static_cast<size_t>(count), PartitionMetadata{-1, -1, 0});
     for (const auto& p : t.partitions) {
-      if (p.partition_index < 0) continue;
+      if (p.partition_index < 0 || p.partition_index >= count) continue;
       fresh.partitions[static_cast<size_t>(p.partition_index)] =
           PartitionMetadata{p.leader_id, p.leader_epoch, p.error_code};
     }

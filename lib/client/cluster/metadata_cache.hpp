@@ -37,7 +37,8 @@ class MetadataCache {
  public:
   /// Replaces what `response` covers: every broker, and each topic it lists. A partition
   /// whose leader epoch went backwards keeps the newer entry (KIP-320: a stale broker's
-  /// answer must not undo a leader change already seen).
+  /// answer must not undo a leader change already seen). A topic has as many partitions as
+  /// the response lists; an entry whose index is not below that count is ignored.
   void update(const protocol::MetadataResponse& response);
   /// As update(), for an answer about every topic (a Metadata request with null topics):
   /// topics it does not list have been deleted and are forgotten.

@@ -1,5 +1,8 @@
 #include "client/consumer/chunk_decoder.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "protocol/records/batch_decoder.hpp"
 #include "protocol/records/byte_order.hpp"
 #include "protocol/records/control_record.hpp"
@@ -28,13 +31,41 @@ std::optional<BatchExtent> batch_extent(protocol::ByteView records, std::size_t 
 }
 
 std::optional<std::int64_t> next_fetch_offset(protocol::ByteView records) noexcept {
-  std::optional<std::int64_t> last;
+  // The highest end, not the last batch's: a broker that returns batches out of order must
+  // not make the fetcher go back before records already handed out (found by
+  // client-responses-fuzzer).
+  std::optional<std::int64_t> next;
   std::size_t pos = 0;
   while (auto e = batch_extent(records, pos)) {
-    last = e->next_offset;
+    if (!next || e->next_offset > *next) next = e->next_offset;
     pos += e->size;
   }
-  return last;
+  return next;
+}
+
+std::shared_ptr<FetchedChunk> make_fetched_chunk(std::string topic, std::int32_t partition,
+                                                 std::int64_t fetch_offset, bool read_committed,
+                                                 protocol::FetchResponse::PartitionData& data) {
+  protocol::Bytes records = data.records ? std::move(*data.records) : protocol::Bytes{};
+  auto next = next_fetch_offset(records);
+  if (!next || *next <= fetch_offset) return nullptr;
+  auto chunk = std::make_shared<FetchedChunk>();
+  chunk->topic = std::move(topic);
+  chunk->partition = partition;
+  chunk->fetch_offset = fetch_offset;
+  chunk->read_committed = read_committed;
+  if (data.aborted_transactions)
+    for (const auto& a : *data.aborted_transactions)
+      chunk->aborted.push_back({a.producer_id, a.first_offset});
+  std::sort(
+      chunk->aborted.begin(), chunk->aborted.end(),
+      [](const AbortedTxn& a, const AbortedTxn& b) { return a.first_offset < b.first_offset; });
+  chunk->high_watermark = data.high_watermark;
+  chunk->last_stable_offset = data.last_stable_offset;
+  chunk->log_start_offset = data.log_start_offset;
+  chunk->budget_bytes = records.size();
+  chunk->records = std::move(records);
+  return chunk;
 }
 
 namespace {
@@ -120,8 +151,23 @@ bool ChunkDecoder::load_batch(std::vector<Error>& errors) {
     if (h.magic == protocol::magic_v2 && h.partition_leader_epoch >= 0)
       epoch = h.partition_leader_epoch;
     std::shared_ptr<const void> keep = storage;
+    // A record past its batch's last offset (an offset delta beyond lastOffsetDelta, an
+    // inner message after its wrapper's offset) or not above the record before it is
+    // corrupt: handed out, it would be delivered twice or move the position past what the
+    // fetcher asks for next (found by client-responses-fuzzer).
+    std::int64_t limit = extent ? extent->next_offset : std::numeric_limits<std::int64_t>::max();
+    std::int64_t floor = std::max(chunk_->fetch_offset, next_offset_);
+    bool corrupt = false;
     for (const protocol::RecordView& r : storage->view.records()) {
-      if (r.offset < chunk_->fetch_offset || r.offset < next_offset_) continue;
+      if (r.offset < floor) {
+        corrupt = corrupt || !pending_.empty();  // behind the batch's previous record
+        continue;
+      }
+      if (r.offset >= limit) {
+        corrupt = true;
+        continue;
+      }
+      floor = r.offset + 1;  // below limit, so no overflow
       std::size_t first = storage->headers.size();
       for (const protocol::RecordHeader& hd : r.headers) {
         Header out{hd.key, std::nullopt};
@@ -142,6 +188,10 @@ bool ChunkDecoder::load_batch(std::vector<Error>& errors) {
       rec.storage = keep;
       pending_.push_back(std::move(rec));
     }
+    if (corrupt)
+      errors.push_back(Error{errc::malformed, "fetched data of " + where(*chunk_) +
+                                                  " is corrupt: records out of offset order or "
+                                                  "past the batch's last offset were dropped"});
     if (end < 0 && !pending_.empty())
       end = protocol::detail::wrapping_add(pending_.back().offset, 1);
     batch_end_ = end;

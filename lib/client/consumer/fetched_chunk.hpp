@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/messages/fetch.hpp"
 #include "protocol/types.hpp"
 
 namespace kafkit::client {
@@ -49,7 +50,17 @@ struct BatchExtent {
 };
 std::optional<BatchExtent> batch_extent(protocol::ByteView records, std::size_t pos) noexcept;
 
-/// The offset after the last whole batch of `records`; nullopt when there is none.
+/// The highest offset after a whole batch of `records` (where the next fetch starts);
+/// nullopt when there is none.
 std::optional<std::int64_t> next_fetch_offset(protocol::ByteView records) noexcept;
+
+/// One partition's data of a Fetch response as the chunk poll() decodes, for a fetch from
+/// `fetch_offset` (the records are moved out of `data`); nullptr when the data holds no
+/// whole batch ending past `fetch_offset` (the end of the partition, or only a partial
+/// batch). The fetcher resumes at next_fetch_offset(chunk->records). Pure, so that it can be
+/// fed hostile responses directly (tests/fuzz/client).
+std::shared_ptr<FetchedChunk> make_fetched_chunk(std::string topic, std::int32_t partition,
+                                                 std::int64_t fetch_offset, bool read_committed,
+                                                 protocol::FetchResponse::PartitionData& data);
 
 }  // namespace kafkit::client

@@ -419,9 +419,9 @@ void Fetcher::on_fetch(std::int32_t node, std::size_t reserved,
           p.high_watermark = pd.high_watermark;
           if (pd.last_stable_offset >= 0) p.last_stable_offset = pd.last_stable_offset;
           if (pd.log_start_offset >= 0) p.log_start_offset = pd.log_start_offset;
-          protocol::Bytes records = pd.records ? std::move(*pd.records) : protocol::Bytes{};
-          auto next = next_fetch_offset(records);
-          if (!next || *next <= p.fetch_offset) {
+          auto chunk = make_fetched_chunk(tp.topic, tp.partition, p.fetch_offset,
+                                          config_.read_committed, pd);
+          if (!chunk) {
             // Nothing new: at the end of the partition (or only a partial batch).
             if (config_.enable_partition_eof && !p.eof_reported && p.chunks.empty() &&
                 p.position >= pd.high_watermark) {
@@ -434,23 +434,7 @@ void Fetcher::on_fetch(std::int32_t node, std::size_t reserved,
             }
             continue;
           }
-          auto chunk = std::make_shared<FetchedChunk>();
-          chunk->topic = tp.topic;
-          chunk->partition = tp.partition;
-          chunk->fetch_offset = p.fetch_offset;
-          chunk->read_committed = config_.read_committed;
-          if (pd.aborted_transactions)
-            for (const auto& a : *pd.aborted_transactions)
-              chunk->aborted.push_back({a.producer_id, a.first_offset});
-          std::sort(chunk->aborted.begin(), chunk->aborted.end(),
-                    [](const AbortedTxn& a, const AbortedTxn& b) {
-                      return a.first_offset < b.first_offset;
-                    });
-          chunk->high_watermark = pd.high_watermark;
-          chunk->last_stable_offset = pd.last_stable_offset;
-          chunk->log_start_offset = pd.log_start_offset;
-          chunk->budget_bytes = records.size();
-          chunk->records = std::move(records);
+          auto next = next_fetch_offset(chunk->records);
           chunk->seek_epoch = p.seek_epoch;
           held += chunk->budget_bytes;
           p.fetch_offset = *next;

@@ -44,6 +44,37 @@ std::string where(const std::string& topic, std::int32_t partition) {
 
 }  // namespace
 
+CommittedAnswer committed_offsets_from(const protocol::OffsetFetchResponse& response,
+                                       const std::vector<TopicPartition>& partitions,
+                                       const std::function<bool(int)>& retriable) {
+  CommittedAnswer answer;
+  for (const TopicPartition& tp : partitions) {
+    TopicPartitionOffset o{tp.topic, tp.partition};
+    o.error = Error{net::errc::protocol_error,
+                    "the OffsetFetch response does not mention " + where(tp.topic, tp.partition)};
+    for (const auto& t : response.topics) {
+      if (t.name != tp.topic) continue;
+      for (const auto& p : t.partitions) {
+        if (p.partition_index != tp.partition) continue;
+        if (p.error_code == code(ErrorCode::UnstableOffsetCommit) || retriable(p.error_code)) {
+          answer.retry_code = p.error_code;
+          answer.offsets.clear();
+          return answer;
+        }
+        o.error.reset();
+        if (p.error_code != 0)
+          o.error =
+              kafka_error(p.error_code, "committed offset of " + where(tp.topic, tp.partition));
+        o.offset = p.committed_offset >= 0 ? p.committed_offset : offsets::stored;
+        if (p.committed_leader_epoch >= 0) o.leader_epoch = p.committed_leader_epoch;
+        o.metadata = p.metadata.value_or("");
+      }
+    }
+    answer.offsets.push_back(std::move(o));
+  }
+  return answer;
+}
+
 OffsetClient::OffsetClient(net::EventLoop& loop, net::ConnectionPool& pool,
                            MetadataUpdater& metadata, const ConsumerConfig& config)
     : loop_(loop),
@@ -322,45 +353,25 @@ void OffsetClient::committed(std::vector<TopicPartition> partitions, Deadline de
       t->partition_indexes.push_back(tp.partition);
     }
     req.topics = std::move(topics);
-    auto request = net::make_request(std::move(req), [weak, partitions, done, retry](
-                                                         Result<protocol::OffsetFetchResponse> r) {
-      auto s = weak.lock();
-      if (!s || !*s) return;
-      OffsetClient& me = **s;
-      if (!r.ok()) {
-        if (me.retriable_coordinator_error(r.error().code)) return retry(r.error());
-        return done(r.error());
-      }
-      if (r->error_code != 0) {
-        if (me.retriable_coordinator_error(r->error_code))
-          return retry(kafka_error(r->error_code, "OffsetFetch"));
-        return done(kafka_error(r->error_code, "OffsetFetch for group " + me.config_.group_id));
-      }
-      std::vector<TopicPartitionOffset> out;
-      for (const TopicPartition& tp : partitions) {
-        TopicPartitionOffset o{tp.topic, tp.partition};
-        o.error = Error{net::errc::protocol_error, "the OffsetFetch response does not mention " +
-                                                       where(tp.topic, tp.partition)};
-        for (const auto& t : r->topics) {
-          if (t.name != tp.topic) continue;
-          for (const auto& p : t.partitions) {
-            if (p.partition_index != tp.partition) continue;
-            if (p.error_code == code(ErrorCode::UnstableOffsetCommit) ||
-                me.retriable_coordinator_error(p.error_code))
-              return retry(kafka_error(p.error_code, "OffsetFetch"));
-            o.error.reset();
-            if (p.error_code != 0)
-              o.error =
-                  kafka_error(p.error_code, "committed offset of " + where(tp.topic, tp.partition));
-            o.offset = p.committed_offset >= 0 ? p.committed_offset : offsets::stored;
-            if (p.committed_leader_epoch >= 0) o.leader_epoch = p.committed_leader_epoch;
-            o.metadata = p.metadata.value_or("");
+    auto request = net::make_request(
+        std::move(req), [weak, partitions, done, retry](Result<protocol::OffsetFetchResponse> r) {
+          auto s = weak.lock();
+          if (!s || !*s) return;
+          OffsetClient& me = **s;
+          if (!r.ok()) {
+            if (me.retriable_coordinator_error(r.error().code)) return retry(r.error());
+            return done(r.error());
           }
-        }
-        out.push_back(std::move(o));
-      }
-      done(std::move(out));
-    });
+          if (r->error_code != 0) {
+            if (me.retriable_coordinator_error(r->error_code))
+              return retry(kafka_error(r->error_code, "OffsetFetch"));
+            return done(kafka_error(r->error_code, "OffsetFetch for group " + me.config_.group_id));
+          }
+          CommittedAnswer answer = committed_offsets_from(
+              *r, partitions, [&me](int c) { return me.retriable_coordinator_error(c); });
+          if (answer.retry_code) return retry(kafka_error(*answer.retry_code, "OffsetFetch"));
+          done(std::move(answer.offsets));
+        });
     request.versions = kOffsetFetchVersions;
     (*conn)->submit(std::move(request));
   });

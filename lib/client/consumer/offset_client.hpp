@@ -18,6 +18,7 @@
 #include "client/consumer/consumer_config.hpp"
 #include "kafkit/consumer.hpp"
 #include "net/connection_pool.hpp"
+#include "protocol/messages/offset_fetch.hpp"
 
 namespace kafkit::client {
 
@@ -32,6 +33,19 @@ struct CommitIdentity {
   /// with generation -1, which the coordinator would accept as a non-member's.
   std::optional<Error> refuse;
 };
+
+/// What an OffsetFetch answer (without a top-level error) says about `partitions`: the
+/// committed offset of each, in order (offsets::stored where none; an entry the answer does
+/// not mention carries a protocol error), or the error code to retry for when a partition
+/// reports UNSTABLE_OFFSET_COMMIT or an error `retriable` accepts. Pure, so that it can be
+/// fed hostile responses directly (tests/fuzz/client).
+struct CommittedAnswer {
+  std::optional<int> retry_code;
+  std::vector<TopicPartitionOffset> offsets;
+};
+CommittedAnswer committed_offsets_from(const protocol::OffsetFetchResponse& response,
+                                       const std::vector<TopicPartition>& partitions,
+                                       const std::function<bool(int)>& retriable);
 
 class OffsetClient {
  public:

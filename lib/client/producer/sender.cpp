@@ -1,5 +1,7 @@
 #include "client/producer/sender.hpp"
 
+#include "client/producer/produce_outcome.hpp"
+
 #include "net/sasl_setup_step.hpp"
 
 #include <algorithm>
@@ -25,20 +27,6 @@ constexpr std::int16_t kMinProduceVersion = 3;
 // KIP-98: the broker keeps the last 5 batches per producer, so more in flight per
 // partition could not be deduplicated.
 constexpr int kMaxInFlightPerPartitionIdempotent = 5;
-
-bool refreshes_metadata(int error) {
-  switch (error) {
-    case code(ErrorCode::NotLeaderOrFollower):
-    case code(ErrorCode::LeaderNotAvailable):
-    case code(ErrorCode::UnknownTopicOrPartition):
-    case code(ErrorCode::FencedLeaderEpoch):
-    case code(ErrorCode::UnknownLeaderEpoch):
-    case code(ErrorCode::KafkaStorageError):
-      return true;
-    default:
-      return error <= net::errc::connection_refused && error >= net::errc::queue_full;
-  }
-}
 
 std::string where(const ProducerBatch& b) {
   return b.topic + " [" + std::to_string(b.partition) + "]";
@@ -468,24 +456,12 @@ void Sender::on_response(std::uint64_t id, Result<protocol::ProduceResponse> r) 
       complete(q, std::move(b), std::nullopt, -1, -1, Persistence::persisted);
   } else {
     for (auto& [q, b] : flight.batches) {
-      const protocol::ProduceResponse::PartitionProduceResponse* found = nullptr;
-      for (const auto& t : r->responses) {
-        if (t.name != b->topic) continue;
-        for (const auto& p : t.partition_responses)
-          if (p.index == b->partition) found = &p;
-      }
-      if (found == nullptr) {
-        handle_partition(*q, std::move(b), net::errc::protocol_error,
-                         "the Produce response does not mention the partition", -1, -1, true);
-        continue;
-      }
-      std::string message = found->error_message.value_or("");
+      ProduceAnswer a = produce_answer_for(*r, b->topic, b->partition);
       // KIP-951: the old leader says who leads now; no need to wait for a Metadata round.
-      if (found->error_code != 0 && found->current_leader.leader_id >= 0)
-        metadata_.cache().update_leader(b->topic, b->partition, found->current_leader.leader_id,
-                                        found->current_leader.leader_epoch);
-      handle_partition(*q, std::move(b), found->error_code, message, found->base_offset,
-                       found->log_append_time_ms, false);
+      if (a.new_leader >= 0)
+        metadata_.cache().update_leader(b->topic, b->partition, a.new_leader, a.new_leader_epoch);
+      handle_partition(*q, std::move(b), a.error_code, a.message, a.base_offset, a.log_append_time,
+                       a.transport_error);
     }
   }
   run();
@@ -494,13 +470,10 @@ void Sender::on_response(std::uint64_t id, Result<protocol::ProduceResponse> r) 
 void Sender::handle_partition(PartitionQueue& q, BatchPtr b, int error_code,
                               const std::string& message, std::int64_t base_offset,
                               std::int64_t log_append_time, bool transport_error) {
-  if (error_code == 0) {
+  ProduceDecision d = decide_produce(error_code, transport_error, config_.idempotence, q.retrying);
+  if (d.verdict == ProduceVerdict::delivered) {
+    if (d.duplicate) base_offset = log_append_time = -1;
     complete(&q, std::move(b), std::nullopt, base_offset, log_append_time, Persistence::persisted);
-    return;
-  }
-  if (error_code == code(ErrorCode::DuplicateSequenceNumber)) {
-    // KIP-98: the broker already has this batch; it is delivered.
-    complete(&q, std::move(b), std::nullopt, -1, -1, Persistence::persisted);
     return;
   }
   std::string text =
@@ -508,30 +481,15 @@ void Sender::handle_partition(PartitionQueue& q, BatchPtr b, int error_code,
                       : std::string(protocol::error_name(static_cast<std::int16_t>(error_code))) +
                             (message.empty() ? "" : ": " + message);
   Error error{error_code, "produce to " + where(*b) + " failed: " + text};
-  if (refreshes_metadata(error_code) || transport_error) {
+  if (d.refresh_metadata) {
     // Unless a KIP-951 hint already moved the leader, forget it until Metadata answers.
     if (metadata_.cache().leader(b->topic, b->partition) == b->leader)
       metadata_.cache().invalidate_leader(b->topic, b->partition);
     metadata_.request_update();
   }
-  bool sequence_error = error_code == code(ErrorCode::OutOfOrderSequenceNumber) ||
-                        error_code == code(ErrorCode::UnknownProducerId) ||
-                        error_code == code(ErrorCode::InvalidProducerEpoch) ||
-                        error_code == code(ErrorCode::ProducerFenced);
-  if (config_.idempotence && sequence_error) {
-    // Out of order behind a batch of ours that is being retried: resend in order. Any
-    // other sequence complaint means the broker's state and ours differ; a new epoch
-    // restarts the sequences.
-    if (!(error_code == code(ErrorCode::OutOfOrderSequenceNumber) && q.retrying))
-      idempotence_.request_bump();
-    retry(q, std::move(b), error, true);
-    return;
-  }
-  bool retriable = transport_error ? error_code != code(ErrorCode::UnsupportedVersion)
-                                   : protocol::is_retriable(static_cast<std::int16_t>(error_code));
-  if (retriable) {
-    retry(q, std::move(b), error,
-          transport_error || error_code == code(ErrorCode::RequestTimedOut));
+  if (d.bump_epoch) idempotence_.request_bump();
+  if (d.verdict == ProduceVerdict::retry) {
+    retry(q, std::move(b), error, d.possibly_persisted);
     return;
   }
   // Refused for good: the records are not in the log, and with idempotence the partition

@@ -73,12 +73,16 @@ Result<json> decode_part(std::string_view part, std::string_view which) {
   return value;
 }
 
-// A NumericDate (RFC 7519 §2): seconds, possibly fractional. Bounded so the conversion to
-// milliseconds cannot overflow.
+// A NumericDate (RFC 7519 §2): seconds, possibly fractional. Bounded so that the time
+// point, and it plus a clock skew, fit system_clock (nanoseconds on libstdc++: up to
+// 9.2e9 s, the year 2262): 8e9 s is the year 2223. The former bound of 1e11 s overflowed
+// the conversion to nanoseconds (UBSan, found by sasl-fuzzer).
+constexpr double kMaxNumericDate = 8e9;
+
 std::optional<SystemTime> numeric_date(const json& value) {
   if (!value.is_number()) return std::nullopt;
   double seconds = value.get<double>();
-  if (!std::isfinite(seconds) || seconds < 0 || seconds > 1e11) return std::nullopt;
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxNumericDate) return std::nullopt;
   return SystemTime(std::chrono::milliseconds(std::llround(seconds * 1000.0)));
 }
 

@@ -239,6 +239,52 @@ TEST_CASE("chunk decoder: a partial last batch ends the chunk; broken framing is
   CHECK(g.errors.size() == 1);
 }
 
+TEST_CASE("chunk decoder: hostile offsets never leave the fetched range") {
+  // Found by client-responses-fuzzer: a record delivered at or past the offset the fetcher
+  // resumes at moves the position beyond it (records skipped) or behind it (redelivered).
+  SUBCASE("batches out of order: the fetch resumes after the highest one") {
+    auto high = batch({10, 3});
+    auto low = batch({0, 2});
+    auto c = chunk({high, low}, 0);
+    CHECK(next_fetch_offset(c->records) == std::optional<std::int64_t>(13));
+    auto d = decode_all(c);
+    CHECK(d.offsets() == range(10, 13));  // the lower batch is behind the position
+    CHECK(d.next == 13);
+  }
+  SUBCASE("a record past its batch's lastOffsetDelta is corrupt, not delivered") {
+    auto b = batch({0, 3});
+    // Claim the batch ends at offset 0 (delta 0) while its records go to 2.
+    protocol::detail::store_be<std::int32_t>(b.data() + protocol::batch_layout::last_offset_delta,
+                                             0);
+    auto c = chunk({b}, 0);
+    CHECK(next_fetch_offset(c->records) == std::optional<std::int64_t>(1));
+    auto d = decode_all(c, 1000, false);
+    CHECK(d.offsets() == std::vector<std::int64_t>{0});
+    REQUIRE(d.errors.size() == 1);
+    CHECK(d.errors[0].message.find("past the batch's last offset") != std::string::npos);
+    CHECK(d.next == 1);
+  }
+  SUBCASE("a record repeating an offset within its batch is dropped") {
+    // Two records: offset deltas 0 and 1. Rewrite the second's delta to 0; the deltas are
+    // varints at fixed places in an uncompressed batch with these keys and values.
+    auto b = batch({0, 2});
+    auto d0 = decode_all(chunk({b}, 0), 1000, false);
+    REQUIRE(d0.offsets() == range(0, 2));
+    // Record layout: length varint, attributes, timestamp delta varint, offset delta varint.
+    std::size_t first = protocol::batch_layout::header_size;
+    std::size_t first_length =
+        static_cast<std::size_t>(std::to_integer<std::uint8_t>(b[first])) / 2;
+    std::size_t second = first + 1 + first_length;
+    // attributes (1 byte) and timestamp delta 1 (varint 0x02, 1 byte) come first.
+    REQUIRE(std::to_integer<int>(b[second + 3]) == 2);  // zigzag(1)
+    b[second + 3] = std::byte{0};
+    auto d = decode_all(chunk({b}, 0), 1000, false);
+    CHECK(d.offsets() == std::vector<std::int64_t>{0});
+    CHECK(d.errors.size() == 1);
+    CHECK(d.next == 2);
+  }
+}
+
 TEST_CASE("batch extents: the fetcher's scan for the next fetch offset") {
   auto b = batch({100, 7, protocol::CompressionCodec::snappy});
   auto e = batch_extent(b, 0);

@@ -116,6 +116,21 @@ TEST_CASE("MetadataCache: partition count grows; topic errors are kept") {
   CHECK(cache.topic("t") != nullptr);  // an answer about u leaves t as it was
 }
 
+TEST_CASE("MetadataCache: hostile partition indexes cannot blow up the table") {
+  // Found by client-responses-fuzzer: index INT32_MAX resized the table to 2^31 entries
+  // (and index + 1 overflowed).
+  MetadataCache cache;
+  cache.update(response({1}, "t", {{0, 1, 5}, {INT_MAX, 1, 5}, {-3, 1, 5}}));
+  REQUIRE(cache.topic("t") != nullptr);
+  CHECK(cache.topic("t")->partitions.size() == 1);
+  CHECK(cache.leader("t", 0) == 1);
+  CHECK(cache.leader("t", INT_MAX) == -1);
+  // Listed out of order, every index below the count is kept.
+  cache.update(response({1}, "t", {{2, 1, 5}, {0, 1, 5}, {1, 1, 5}}));
+  CHECK(cache.topic("t")->partitions.size() == 3);
+  CHECK(cache.leader("t", 2) == 1);
+}
+
 TEST_CASE("IdempotenceState: sequences per partition, wrap at INT32_MAX, reset per epoch") {
   IdempotenceState s;
   CHECK_FALSE(s.has_producer_id());

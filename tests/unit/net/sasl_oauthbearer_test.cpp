@@ -204,6 +204,15 @@ TEST_CASE("unsecured JWT: fractional and integer NumericDates") {
   CHECK_FALSE(v->issued_at.has_value());
 }
 
+TEST_CASE("unsecured JWT: far-future expiry within system_clock's range") {
+  auto token = raw_jwt(R"({"alg":"none"})", R"({"sub":"a","exp":7999999999})");
+  UnsecuredJwtPolicy policy;
+  policy.allowable_clock_skew = std::chrono::hours(24 * 365);
+  auto v = validate_unsecured_jwt(token, policy, kIssued);
+  REQUIRE(v.ok());
+  CHECK(v->expires_at == SystemTime(std::chrono::seconds(7999999999)));
+}
+
 TEST_CASE("unsecured JWT: rejections") {
   const SystemTime now = kIssued;
   struct Case {
@@ -218,6 +227,9 @@ TEST_CASE("unsecured JWT: rejections") {
       {raw_jwt(R"({"alg":"none"})", R"({"sub":"a","exp":"1800000000"})"), "exp is not"},
       {raw_jwt(R"({"alg":"none"})", R"({"sub":"a","exp":-5})"), "exp is not"},
       {raw_jwt(R"({"alg":"none"})", R"({"sub":"a","exp":1e300})"), "exp is not"},
+      // Beyond what system_clock holds (found by sasl-fuzzer: 1.5e10 s overflowed under UBSan).
+      {raw_jwt(R"({"alg":"none"})", R"({"sub":"a","exp":15000034400})"), "exp is not"},
+      {raw_jwt(R"({"alg":"none"})", R"({"sub":"a","exp":1800000000,"iat":9e10})"), "iat is not"},
       {raw_jwt(R"({"alg":"none"})", R"({"exp":1800000000})"), "'sub'"},
       {raw_jwt(R"({"alg":"none"})", R"({"sub":"","exp":1800000000})"), "'sub'"},
       {raw_jwt(R"({"alg":"none"})", R"({"sub":7,"exp":1800000000})"), "'sub'"},
