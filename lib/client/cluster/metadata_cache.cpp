@@ -1,5 +1,8 @@
 #include "client/cluster/metadata_cache.hpp"
 
+#include <algorithm>
+#include <climits>
+
 namespace kafkit::client {
 
 void MetadataCache::update(const protocol::MetadataResponse& response) {
@@ -12,11 +15,18 @@ void MetadataCache::update(const protocol::MetadataResponse& response) {
     fresh.error = t.error_code;
     fresh.id = t.topic_id;
     fresh.internal = t.is_internal;
+    // A topic's metadata lists every one of its partitions, so an index at or past the
+    // number listed is inconsistent (a broken or hostile broker: INT32_MAX once overflowed
+    // the count and wrote past the vector, found by kafkit-fuzz proxy). Such entries are
+    // ignored, which also bounds the table by the response's size.
+    auto listed = static_cast<int32_t>(std::min<size_t>(t.partitions.size(), INT32_MAX));
+    auto valid = [listed](int32_t index) { return index >= 0 && index < listed; };
     int32_t count = 0;
-    for (const auto& p : t.partitions) count = std::max(count, p.partition_index + 1);
+    for (const auto& p : t.partitions)
+      if (valid(p.partition_index)) count = std::max(count, p.partition_index + 1);
     fresh.partitions.resize(static_cast<size_t>(count), PartitionMetadata{-1, -1, 0});
     for (const auto& p : t.partitions) {
-      if (p.partition_index < 0) continue;
+      if (!valid(p.partition_index)) continue;
       fresh.partitions[static_cast<size_t>(p.partition_index)] =
           PartitionMetadata{p.leader_id, p.leader_epoch, p.error_code};
     }

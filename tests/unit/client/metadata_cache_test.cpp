@@ -47,6 +47,21 @@ Response response(std::vector<std::int32_t> brokers, const std::string& topic, s
 
 }  // namespace
 
+TEST_CASE("MetadataCache: partition indexes past those listed are ignored (hostile broker)") {
+  // Found by kafkit-fuzz proxy: INT32_MAX overflowed the partition count and was written
+  // past the table; a huge index made it allocate gigabytes.
+  MetadataCache cache;
+  cache.update(response({1}, "t", {{0, 1, 5}, {INT32_MAX, 1, 5}}));
+  REQUIRE(cache.topic("t") != nullptr);
+  CHECK(cache.topic("t")->partitions.size() == 1);
+  CHECK(cache.leader("t", 0) == 1);
+  cache.update(response({1}, "t", {{1000000000, 1, 5}, {-7, 1, 5}, {1, 1, 6}}));
+  REQUIRE(cache.topic("t") != nullptr);
+  CHECK(cache.topic("t")->partitions.size() == 2);
+  CHECK(cache.leader("t", 0) == -1);
+  CHECK(cache.leader("t", 1) == 1);
+}
+
 TEST_CASE("MetadataCache: brokers and leaders") {
   MetadataCache cache;
   CHECK(cache.leader("t", 0) == -1);
