@@ -55,9 +55,10 @@ void ProxyJournal::count_connection() {
   ++connections_;
 }
 
-void ProxyJournal::count_response() {
+void ProxyJournal::count_response(int16_t api_key) {
   std::lock_guard lock(mutex_);
   ++responses_;
+  ++per_api_[api_name(api_key)];
 }
 
 void ProxyJournal::print_summary(std::FILE* to) const {
@@ -69,6 +70,8 @@ void ProxyJournal::print_summary(std::FILE* to) const {
                (unsigned long long)acted);
   for (const auto& [name, n] : actions_)
     std::fprintf(to, "  action %-22s %8llu\n", name.c_str(), (unsigned long long)n);
+  for (const auto& [name, n] : per_api_)
+    std::fprintf(to, "  responses %-19s %8llu\n", name.c_str(), (unsigned long long)n);
   for (const auto& [name, n] : kinds_)
     std::fprintf(to, "  mutation %-20s %8llu\n", name.c_str(), (unsigned long long)n);
   if (saved_ > 0)

@@ -27,7 +27,8 @@ class ProxyJournal {
   /// Something about a connection that is not an action (upstream refused, bad frame).
   void note(uint64_t conn, const std::string& text);
   void count_connection();
-  void count_response();
+  /// A response from the broker, by the API it answers (-1: unknown).
+  void count_response(int16_t api_key);
 
   /// Counts per action and per mutation kind.
   void print_summary(std::FILE* to) const;
@@ -43,6 +44,7 @@ class ProxyJournal {
   uint64_t saved_ = 0;
   std::map<std::string, uint64_t> actions_;
   std::map<std::string, uint64_t> kinds_;
+  std::map<std::string, uint64_t> per_api_;
 };
 
 }  // namespace kafkit::fuzz

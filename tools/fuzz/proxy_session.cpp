@@ -201,13 +201,14 @@ class ProxySession {
   }
 
   void on_response(Bytes payload) {
-    s_.journal.count_response();
     ResponseContext c;
     c.correlation_id = int32_t(be32(payload.data()));
     if (!pending_.empty() && pending_.front().correlation_id == c.correlation_id) {
       c = pending_.front();
       pending_.pop_front();
+      s_.journal.count_response(c.api_key);
     } else {
+      s_.journal.count_response(-1);
       // Not the answer to the oldest request (a broker bug, or a request we could not
       // parse): passed on untouched, the client decides.
       s_.journal.note(id_, "response cid " + std::to_string(c.correlation_id) +

@@ -25,6 +25,12 @@ constexpr std::array<std::string_view, 15> kKinds{
     "records-bad-crc", "records-bad-length", "raw-flip",
     "raw-truncate",    "wrong-length",       "wrong-correlation-id"};
 
+template <class T>
+struct Named {
+  const char* name;
+  T* field;
+};
+
 // Fields of a decoded response that a structure-aware kind may change. "offset" holds
 // offsets a client only reports or uses as hints (a produce base offset, a fetch high
 // watermark); "offset-lie" offsets it seeks to (ListOffsets, committed offsets): a lie there
@@ -33,8 +39,8 @@ constexpr std::array<std::string_view, 15> kKinds{
 struct Targets {
   std::vector<int16_t*> errors;
   std::vector<int32_t*> throttles;
-  std::vector<int64_t*> offsets;
-  std::vector<int64_t*> offset_lies;
+  std::vector<Named<int64_t>> offsets;
+  std::vector<Named<int64_t>> offset_lies;
   std::vector<int32_t*> leaders;
   std::vector<Bytes*> records;
   /// Drops or adds array elements (partitions, topics, brokers); empty when the API has none.
@@ -56,8 +62,8 @@ void add_specific(ProduceResponse& m, Targets& t) {
   for (auto& topic : m.responses)
     for (auto& p : topic.partition_responses) {
       t.errors.push_back(&p.error_code);
-      t.offsets.push_back(&p.base_offset);
-      t.offsets.push_back(&p.log_start_offset);
+      t.offsets.push_back({"base_offset", &p.base_offset});
+      t.offsets.push_back({"log_start_offset", &p.log_start_offset});
       t.leaders.push_back(&p.current_leader.leader_id);
       if (p.error_code != 0) t.has_refusal = true;
     }
@@ -73,9 +79,9 @@ void add_specific(FetchResponse& m, Targets& t) {
   for (auto& topic : m.responses)
     for (auto& p : topic.partitions) {
       t.errors.push_back(&p.error_code);
-      t.offsets.push_back(&p.high_watermark);
-      t.offsets.push_back(&p.last_stable_offset);
-      t.offsets.push_back(&p.log_start_offset);
+      t.offsets.push_back({"high_watermark", &p.high_watermark});
+      t.offsets.push_back({"last_stable_offset", &p.last_stable_offset});
+      t.offsets.push_back({"log_start_offset", &p.log_start_offset});
       t.leaders.push_back(&p.preferred_read_replica);
       t.leaders.push_back(&p.current_leader.leader_id);
       add_records(p.records, t);
@@ -92,8 +98,8 @@ void add_specific(ListOffsetsResponse& m, Targets& t) {
   for (auto& topic : m.topics)
     for (auto& p : topic.partitions) {
       t.errors.push_back(&p.error_code);
-      t.offset_lies.push_back(&p.offset);
-      for (auto& o : p.old_style_offsets) t.offset_lies.push_back(&o);
+      t.offset_lies.push_back({"offset", &p.offset});
+      for (auto& o : p.old_style_offsets) t.offset_lies.push_back({"old_style_offsets", &o});
     }
 }
 
@@ -143,14 +149,14 @@ void add_specific(OffsetFetchResponse& m, Targets& t) {
   for (auto& topic : m.topics)
     for (auto& p : topic.partitions) {
       t.errors.push_back(&p.error_code);
-      t.offset_lies.push_back(&p.committed_offset);
+      t.offset_lies.push_back({"committed_offset", &p.committed_offset});
     }
   for (auto& group : m.groups) {
     t.errors.push_back(&group.error_code);
     for (auto& topic : group.topics)
       for (auto& p : topic.partitions) {
         t.errors.push_back(&p.error_code);
-        t.offset_lies.push_back(&p.committed_offset);
+        t.offset_lies.push_back({"committed_offset", &p.committed_offset});
       }
   }
 }
@@ -393,10 +399,12 @@ Mutation ResponseMutator::mutate(const ResponseContext& c, ByteView payload,
         *f = throttle_value(g);
         out.detail = "throttle_time_ms -> " + std::to_string(*f);
       } else if (kind == "offset" || kind == "offset-lie") {
-        int64_t* f = pick(kind == "offset" ? t.offsets : t.offset_lies, g);
-        int64_t was = *f;
-        *f = offset_value(was, g);
-        out.detail = "offset " + std::to_string(was) + " -> " + std::to_string(*f);
+        auto& list = kind == "offset" ? t.offsets : t.offset_lies;
+        Named<int64_t> f = list[g.below(list.size())];
+        int64_t was = *f.field;
+        *f.field = offset_value(was, g);
+        out.detail =
+            std::string(f.name) + " " + std::to_string(was) + " -> " + std::to_string(*f.field);
       } else if (kind == "leader-id") {
         int32_t* f = pick(t.leaders, g);
         int32_t was = *f;

@@ -157,12 +157,16 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
 
   // --- The log, read straight from the broker: intact, and every ack is in it.
   std::set<int> in_log;
+  std::map<int, std::pair<int, int64_t>> where;  // record -> partition, offset
   for (int p = 0; p < kPartitions; ++p) {
     for (const auto& rec : test::read_partition(broker.port(), kTopic, p)) {
       REQUIRE(rec.value.has_value());
       int i = check_value(*rec.value);
       CHECK_MESSAGE(i >= 0, "corrupt record in the log at " << p << "/" << rec.offset);
-      if (i >= 0) in_log.insert(i);
+      if (i >= 0) {
+        in_log.insert(i);
+        where[i] = {p, rec.offset};
+      }
     }
   }
   int lost = 0;
@@ -219,6 +223,11 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
                        << error_events << " error events");
   CHECK(corrupt == 0);
   CHECK(delivered == in_log);
+  int missing = 0;
+  for (int i : in_log)
+    if (!delivered.contains(i) && ++missing <= 10)
+      MESSAGE("record " << i << " at " << where[i].first << "/" << where[i].second
+                        << " was never delivered");
 
   CHECK(proxy.stop() == 0);
   MESSAGE(proxy.output());
