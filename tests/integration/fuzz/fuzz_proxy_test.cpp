@@ -82,14 +82,18 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
   // KAFKIT_FUZZ_PROXY_LOG keeps the proxy's action log (for replaying a failure by hand).
   const char* keep_log = std::getenv("KAFKIT_FUZZ_PROXY_LOG");
   std::string log_file = keep_log != nullptr ? keep_log : (dir.path / "proxy.log").string();
-  // KAFKIT_FUZZ_RATE and KAFKIT_FUZZ_ACTIONS too (e.g. mutate only, at a high rate).
+  // KAFKIT_FUZZ_RATE, KAFKIT_FUZZ_ACTIONS and KAFKIT_FUZZ_MUTATIONS too (e.g. mutate only, at a
+  // high rate).
   const char* rate_env = std::getenv("KAFKIT_FUZZ_RATE");
   const char* actions_env = std::getenv("KAFKIT_FUZZ_ACTIONS");
   fuzz::test::ProxyProcess proxy(
       {"--upstream", broker.bootstrap(), "--seed", seed, "--rate",
        rate_env != nullptr ? rate_env : "0.15", "--actions",
        actions_env != nullptr ? actions_env : "mutate,drop,delay,reorder,close", "--max-delay-ms",
-       "1500", "--mutations", honest_mutations(), "--log", log_file});
+       "1500", "--mutations",
+       std::getenv("KAFKIT_FUZZ_MUTATIONS") != nullptr ? std::getenv("KAFKIT_FUZZ_MUTATIONS")
+                                                       : honest_mutations(),
+       "--log", log_file});
   proxy.start();
   MESSAGE("broker " << broker.bootstrap() << ", proxy " << proxy.bootstrap() << ", log "
                     << log_file);
