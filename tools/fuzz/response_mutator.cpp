@@ -427,7 +427,9 @@ Mutation ResponseMutator::mutate(const ResponseContext& c, ByteView payload,
         header.encode(w, hv);
         m.encode(w, c.api_version);
         out.wire = with_prefix_fixed(std::move(wire));
-        structured = std::move(out);
+        // A value drawn equal to the one there (an offset already 0) changes nothing; a raw
+        // kind is used instead, so every action changes the response.
+        if (out.wire != size_prefixed(payload)) structured = std::move(out);
       } catch (const std::exception&) {
         // A value the codec cannot write (a randomized string over its limit): fall back
         // to a raw kind.
