@@ -221,6 +221,18 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
                                         << " delivered, " << error_events << " error events");
     proxy.calm();
     consume_until(Clock::now() + std::chrono::seconds(30));
+    if (delivered.size() < in_log.size()) {
+      // What a stalled consumer thinks, for the report.
+      MESSAGE("stalled: member '" << consumer.member_id() << "', " << consumer.assignment().size()
+                                  << " partitions assigned");
+      for (const auto& tp : consumer.assignment()) {
+        auto pos = consumer.position(tp);
+        auto lag = consumer.lag(tp);
+        MESSAGE("  " << tp.topic << "/" << tp.partition << " position "
+                     << (pos.ok() ? std::to_string(*pos) : pos.error().message) << " lag "
+                     << (lag ? std::to_string(*lag) : "unknown"));
+      }
+    }
     (void)consumer.close(std::chrono::seconds(5));
   }
   MESSAGE("consumer: " << delivered.size() << " of " << in_log.size() << " delivered, "
