@@ -190,6 +190,10 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
                              {"auto.offset.reset", "earliest"},
                              {"session.timeout.ms", "6000"},
                              {"heartbeat.interval.ms", "500"},
+                             // A JoinGroup may be held by the broker for the rebalance timeout
+                             // (this), so one whose answer never arrives (a wrong size
+                             // prefix) times out after it plus 5 s, as in Java's client.
+                             {"max.poll.interval.ms", "8000"},
                              {"request.timeout.ms", "2500"},
                              {"fetch.max.wait.ms", "200"},
                              // Small fetches: many responses for the proxy to act on.
