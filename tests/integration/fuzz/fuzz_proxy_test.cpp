@@ -184,6 +184,7 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
   // after the proxy calms down every record in the log is delivered.
   std::set<int> delivered;
   int corrupt = 0, error_events = 0;
+  std::set<std::string> error_texts;
   {
     Consumer consumer(Config{{"bootstrap.servers", proxy.bootstrap()},
                              {"group.id", "fuzz-proxy"},
@@ -194,6 +195,10 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
                              // (this), so one whose answer never arrives (a wrong size
                              // prefix) times out after it plus 5 s, as in Java's client.
                              {"max.poll.interval.ms", "8000"},
+                             // A lie in Metadata (a topic error, no partitions) held at the
+                             // last rebalance leaves the group's assignment empty until the
+                             // next refresh shows the partitions again (then it rejoins).
+                             {"metadata.max.age.ms", "3000"},
                              {"request.timeout.ms", "2500"},
                              {"fetch.max.wait.ms", "200"},
                              // Small fetches: many responses for the proxy to act on.
@@ -207,8 +212,11 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
       while (Clock::now() < until && delivered.size() < in_log.size()) {
         PollResult got = consumer.poll(std::chrono::milliseconds(200));
         for (const auto& e : got.events)
-          if (e.type == ConsumerEvent::Type::error || e.type == ConsumerEvent::Type::fatal)
+          if (e.type == ConsumerEvent::Type::error || e.type == ConsumerEvent::Type::fatal) {
             ++error_events;
+            std::string text = e.error ? e.error->message : "?";
+            if (error_texts.size() < 8) error_texts.insert(text.substr(0, 160));
+          }
         for (const auto& r : got.records) {
           int i = r.value ? check_value(*r.value) : -1;
           if (i < 0) {
@@ -241,6 +249,7 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
   }
   MESSAGE("consumer: " << delivered.size() << " of " << in_log.size() << " delivered, "
                        << error_events << " error events");
+  for (const auto& t : error_texts) MESSAGE("consumer error: " << t);
   CHECK(corrupt == 0);
   CHECK(delivered == in_log);
   int missing = 0;
