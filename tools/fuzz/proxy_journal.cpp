@@ -64,7 +64,7 @@ void ProxyJournal::count_response(int16_t api_key) {
 void ProxyJournal::print_summary(std::FILE* to) const {
   std::lock_guard lock(mutex_);
   uint64_t acted = 0;
-  for (const auto& [name, n] : actions_) acted += n;
+  for (const auto& entry : actions_) acted += entry.second;
   std::fprintf(to, "kafkit-fuzz proxy summary: %llu connections, %llu responses, %llu actions\n",
                (unsigned long long)connections_, (unsigned long long)responses_,
                (unsigned long long)acted);

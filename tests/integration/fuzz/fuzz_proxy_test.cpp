@@ -152,7 +152,7 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
   std::string failure_text;
   for (const auto& [code, n] : failures)
     failure_text += " code " + std::to_string(code) + " x" + std::to_string(n);
-  for (const auto& [m, n] : failure_messages) MESSAGE("delivery failure: " << m);
+  for (const auto& entry : failure_messages) MESSAGE("delivery failure: " << entry.first);
   MESSAGE("producer: " << n_accepted << " accepted, " << n_acked
                        << " acknowledged, failures:" << failure_text);
   // How many get through depends on how often the proxy strikes (each drop costs a request
