@@ -4,6 +4,7 @@
 #include <array>
 #include <functional>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "protocol/header.hpp"
@@ -194,6 +195,13 @@ int16_t error_code(RandomSource& g) {
   return codes[g.below(std::size(codes))];
 }
 
+// Neighbours of a value without signed overflow (the value may be at its type's edge).
+template <class T>
+T plus(T v, int d) {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(v) + static_cast<U>(d));
+}
+
 int64_t offset_value(int64_t was, RandomSource& g) {
   switch (g.below(7)) {
     case 0:
@@ -205,9 +213,9 @@ int64_t offset_value(int64_t was, RandomSource& g) {
     case 3:
       return std::numeric_limits<int64_t>::min();
     case 4:
-      return was + 1;
+      return plus(was, 1);
     case 5:
-      return was - 1;
+      return plus(was, -1);
     default:
       return int64_t(g.next() >> 1);
   }
@@ -216,7 +224,7 @@ int64_t offset_value(int64_t was, RandomSource& g) {
 int32_t node_value(int32_t was, RandomSource& g) {
   static constexpr int32_t picks[] = {
       -1, 0, 1, 12345, std::numeric_limits<int32_t>::max(), std::numeric_limits<int32_t>::min()};
-  if (g.chance(4)) return was + 1;
+  if (g.chance(4)) return plus(was, 1);
   return picks[g.below(std::size(picks))];
 }
 
@@ -315,9 +323,8 @@ Mutation mutate_raw(std::string_view kind, ByteView payload, const ResponseConte
     put_be32(w, 0, uint32_t(v));
     m.detail = "size " + std::to_string(real) + " -> " + std::to_string(int32_t(v));
   } else {  // wrong-correlation-id
-    int32_t picks[] = {
-        c.correlation_id + 1, c.correlation_id - 1, 0, -1, std::numeric_limits<int32_t>::max(),
-        int32_t(g.next())};
+    int32_t picks[] = {plus(c.correlation_id, 1),           plus(c.correlation_id, -1), 0, -1,
+                       std::numeric_limits<int32_t>::max(), int32_t(g.next())};
     int32_t v = picks[g.below(std::size(picks))];
     if (v == c.correlation_id) v = ~v;
     if (w.size() >= 8) put_be32(w, 4, uint32_t(v));
