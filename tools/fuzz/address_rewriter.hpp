@@ -4,7 +4,8 @@
 // replaced with the proxy's own listener, so a client that bootstraps through the proxy
 // keeps talking through it. One listener stands for every node, which is exact for the
 // single-node broker behind it; with several nodes behind one listener the client's
-// per-node connections all reach the one upstream.
+// per-node connections all reach the one upstream. Mutated responses are rewritten too, so
+// a client is never sent to a made-up host.
 #include <cstdint>
 #include <optional>
 #include <string>

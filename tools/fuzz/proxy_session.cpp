@@ -230,6 +230,14 @@ class ProxySession {
     switch (a) {
       case ProxyAction::mutate: {
         Mutation m = s_.mutator.mutate(c, payload, g_);
+        // Addresses a mutation made up (a random body, a flipped host name) are pointed at
+        // the proxy again: clients under test must never be sent to hosts outside it (a
+        // random name may resolve to a real host, and a DNS lookup may hang the test). Node
+        // ids, ports of other fields and everything else stay as mutated. A wrong size
+        // prefix is left alone: re-encoding would correct it.
+        if (m.kind != "wrong-length" && m.wire.size() >= 4)
+          if (auto fixed = s_.rewriter.rewrite(c, ByteView(m.wire).subspan(4)))
+            m.wire = size_prefixed(*fixed);
         s_.journal.action(id_, c, name, m.kind, m.detail, &m.wire);
         enqueue(std::move(m.wire), Clock::now());
         break;

@@ -19,7 +19,7 @@ namespace off = kafkit::protocol::batch_layout;
 
 namespace {
 
-constexpr std::array<std::string_view, 15> kKinds{
+constexpr std::array<std::string_view, 16> kKinds{
     "error-code",      "throttle",           "offset",
     "offset-lie",      "leader-id",          "partition-count",
     "random-body",     "records-truncate",   "records-flip",
@@ -362,9 +362,15 @@ Mutation ResponseMutator::mutate(const ResponseContext& c, ByteView payload,
   std::optional<Mutation> structured;
   // Raw kinds need a correlation id to be there (4 bytes) for most of them; a payload that
   // short is forwarded as truncated.
+  // A decodable ApiVersions answer that lies (a random body, flipped version numbers) holds
+  // for the connection's lifetime in any client (Java's too): it is "api-versions-lie",
+  // left out where a test needs clients to recover once the proxy calms down.
+  bool versions = c.api_key == ApiVersionsResponse::api_key;
   std::vector<std::string_view> raw;
-  for (std::string_view k : {"raw-flip", "raw-truncate", "wrong-length", "wrong-correlation-id"})
-    if (enabled(k) && !payload.empty()) raw.push_back(k);
+  for (std::string_view k : {"raw-flip", "raw-truncate", "wrong-length", "wrong-correlation-id"}) {
+    bool lie = versions && k == "raw-flip";
+    if (enabled(lie ? "api-versions-lie" : k) && !payload.empty()) raw.push_back(k);
+  }
 
   if (header_ok) {
     visit_api(c.api_key, [&](auto api) {
@@ -384,7 +390,8 @@ Mutation ResponseMutator::mutate(const ResponseContext& c, ByteView payload,
       offer("offset-lie", !t.offset_lies.empty());
       offer("leader-id", !t.leaders.empty());
       offer("partition-count", bool(t.resize) && !refusal);
-      offer("random-body", !refusal);
+      offer("random-body", !refusal && !versions);
+      offer("api-versions-lie", versions);
       for (std::string_view k :
            {"records-truncate", "records-flip", "records-bad-crc", "records-bad-length"})
         offer(k, !t.records.empty());
@@ -419,7 +426,7 @@ Mutation ResponseMutator::mutate(const ResponseContext& c, ByteView payload,
         out.detail = "node id " + std::to_string(was) + " -> " + std::to_string(*f);
       } else if (kind == "partition-count") {
         out.detail = t.resize(g);
-      } else if (kind == "random-body") {
+      } else if (kind == "random-body" || kind == "api-versions-lie") {
         m = Response{};
         m.randomize(g, c.api_version);
         out.detail = "random well-formed body";

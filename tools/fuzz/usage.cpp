@@ -46,7 +46,8 @@ const char* const usage_text =
     "  default the listen host). Every action is logged (--log, default stdout) as\n"
     "  conn/cid/api/version/action/kind/detail; --save keeps each mutated response's bytes.\n"
     "  --mutations restricts the kinds (offset-lie: ListOffsets/committed offsets, which\n"
-    "  make any client skip records). --calm-after S or SIGUSR1 stops acting (SIGUSR2\n"
+    "  make any client skip records; api-versions-lie: a decodable ApiVersions lie, which\n"
+    "  holds for the connection's lifetime). --calm-after S or SIGUSR1 stops acting (SIGUSR2\n"
     "  resumes); SIGINT/SIGTERM or --duration end it with counts per action and kind.\n"
     "exit status: 0 = no findings / broker survived, 1 = findings / it did not,\n"
     "             2 = usage error or broker unreachable at start\n";

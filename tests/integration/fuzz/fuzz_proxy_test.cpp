@@ -61,8 +61,10 @@ int check_value(std::string_view value) {
   return i;
 }
 
-// Everything except offset-lie: a lie about the offsets a client seeks to makes any correct
-// client skip records, which the "eventually delivers all" check cannot allow.
+// Everything except offset-lie and api-versions-lie: a lie about the offsets a client seeks
+// to makes any correct client skip records, and a decodable ApiVersions lie ("no Fetch
+// here") holds for the connection's lifetime in any client; neither fits the "eventually
+// delivers all" check.
 std::string honest_mutations() {
   return "error-code,throttle,offset,leader-id,partition-count,random-body,records-truncate,"
          "records-flip,records-bad-crc,records-bad-length,raw-flip,raw-truncate,wrong-length,"

@@ -106,7 +106,25 @@ TEST_CASE("proxy mutations: same seed, same bytes; every kind shows up on Fetch 
     RandomSource g(seed);
     kinds.insert(mutator.mutate(offsets, lo_payload, g).kind);
   }
+  ApiVersionsResponse av;
+  av.api_keys.push_back({1, 0, 17, {}});
+  ResponseContext versions{18, 3, 0};
+  Bytes av_payload = payload_of(av, 3, 0);
+  for (uint64_t seed = 0; seed < 100; ++seed) {
+    RandomSource g(seed);
+    Mutation m = mutator.mutate(versions, av_payload, g);
+    CHECK(m.kind != "random-body");
+    kinds.insert(m.kind);
+  }
   for (std::string_view k : mutation_kinds()) CHECK_MESSAGE(kinds.count(std::string(k)) == 1, k);
+  // Without api-versions-lie, no random body or bit flip changes the versions advertised.
+  ResponseMutator honest({"error-code", "throttle", "raw-truncate", "wrong-length"});
+  for (uint64_t seed = 0; seed < 100; ++seed) {
+    RandomSource g(seed);
+    Mutation m = honest.mutate(versions, av_payload, g);
+    CHECK(m.kind != "api-versions-lie");
+    CHECK(m.kind != "raw-flip");
+  }
 }
 
 TEST_CASE("proxy mutations: a Produce refusal never becomes an acknowledgement") {
