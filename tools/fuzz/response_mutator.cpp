@@ -20,11 +20,10 @@ namespace off = kafkit::protocol::batch_layout;
 namespace {
 
 constexpr std::array<std::string_view, 16> kKinds{
-    "error-code",      "throttle",           "offset",
-    "offset-lie",      "leader-id",          "partition-count",
-    "random-body",     "records-truncate",   "records-flip",
-    "records-bad-crc", "records-bad-length", "raw-flip",
-    "raw-truncate",    "wrong-length",       "wrong-correlation-id"};
+    "error-code",         "throttle",    "offset",           "offset-lie",   "leader-id",
+    "partition-count",    "random-body", "records-truncate", "records-flip", "records-bad-crc",
+    "records-bad-length", "raw-flip",    "raw-truncate",     "wrong-length", "wrong-correlation-id",
+    "api-versions-lie"};
 
 template <class T>
 struct Named {
