@@ -1,4 +1,4 @@
-// kafkit-fuzz: protocol fuzzing for Kafka brokers (issue 9). See usage_text.
+// kafkit-fuzz: protocol fuzzing for Kafka brokers and clients (issue 9). See usage_text.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -16,5 +16,6 @@ int main(int argc, char** argv) {
   }
   if (mode == "broker") return broker_command(args);
   if (mode == "replay") return replay_command(args);
+  if (mode == "proxy") return proxy_command(args);
   return usage_error("unknown mode '" + mode + "'");
 }

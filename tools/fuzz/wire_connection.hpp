@@ -31,6 +31,8 @@ class WireConnection {
   /// False when the connection was refused or timed out.
   bool connect(const Endpoint& to, std::chrono::milliseconds timeout);
   bool is_open() const noexcept { return fd_ >= 0; }
+  /// The socket (non-blocking), for callers that poll it themselves (the proxy).
+  int native_handle() const noexcept { return fd_; }
   /// False when the peer has closed (a reset or a broken pipe).
   bool send(protocol::ByteView bytes, Clock::time_point deadline);
   /// No more bytes from us (the broker sees end of stream).

@@ -1,5 +1,8 @@
 #include "client/cluster/metadata_cache.hpp"
 
+#include <algorithm>
+#include <climits>
+
 namespace kafkit::client {
 
 void MetadataCache::update(const protocol::MetadataResponse& response) {
@@ -15,7 +18,7 @@ void MetadataCache::update(const protocol::MetadataResponse& response) {
     // Partitions are numbered 0..n-1 and a broker lists them all: an index beyond the
     // number listed cannot be one of them. Ignoring it bounds the table by the response's
     // size; a hostile index near INT32_MAX made this allocate gigabytes (and overflowed
-    // index + 1), found by client-responses-fuzzer.
+    // index + 1), found by client-responses-fuzzer and by kafkit-fuzz proxy.
     const auto listed = static_cast<int64_t>(t.partitions.size());
     int32_t count = 0;
     for (const auto& p : t.partitions)

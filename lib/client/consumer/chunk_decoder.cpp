@@ -107,20 +107,18 @@ bool ChunkDecoder::load_batch(std::vector<Error>& errors) {
   while (!done_) {
     auto storage = std::make_shared<BatchStorage>();
     storage->chunk = chunk_;
-    std::size_t pos = reader_.position();
-    auto extent = batch_extent(chunk_->records, pos);
+    auto extent = batch_extent(chunk_->records, reader_.position());
     auto status = reader_.next(storage->view);
     if (!status.ok()) {
       errors.push_back(Error{status.error().code, "fetched data of " + where(*chunk_) +
                                                       " is corrupt: " + status.error().message});
-      // A content error leaves the reader past the batch: skip it. A framing error leaves
-      // nothing to go on with.
-      if (!extent || reader_.position() == pos) {
-        done_ = true;
-        return false;
-      }
-      if (extent->next_offset > next_offset_) next_offset_ = extent->next_offset;
-      continue;
+      // The chunk ends here, before the corrupt batch: the bytes may have been damaged on
+      // the way (the log itself is checked on append), so the consumer fetches from this
+      // offset again rather than pass over records it never saw. Skipping the batch lost
+      // them for good whenever the damage was in transit (found by kafkit-fuzz proxy).
+      corrupt_ = true;
+      done_ = true;
+      return false;
     }
     if (*status != protocol::ReadStatus::batch) {
       done_ = true;

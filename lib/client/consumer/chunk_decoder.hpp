@@ -7,8 +7,11 @@
 // lists each aborted transaction's producer id and first offset; a transactional batch of
 // such a producer at or after that offset is dropped until its ABORT marker is seen.
 //
-// A corrupt batch (CRC mismatch, bad compression) is reported as an error and skipped,
-// its offsets passed over; corrupt framing ends the chunk where it is.
+// A corrupt batch (CRC mismatch, bad compression, broken framing) is reported as an error
+// and ends the chunk before it, with corrupt() set: the consumer drops what it prefetched
+// and fetches from next_offset() again (after fetch.error.backoff.ms), as Java's consumer
+// does, since damage in transit must not cost records. A log that is corrupt on the broker
+// then repeats the error until the application seeks past it.
 //
 // Threading: one thread at a time (the consumer's poll()).
 #include <cstddef>
@@ -35,6 +38,8 @@ class ChunkDecoder {
   /// offset before any.
   std::int64_t next_offset() const noexcept { return next_offset_; }
   const FetchedChunk& chunk() const noexcept { return *chunk_; }
+  /// The chunk ended at a corrupt batch; next_offset() is where to fetch again.
+  bool corrupt() const noexcept { return corrupt_; }
 
  private:
   /// Decodes the next batch worth handing out into pending_; false at the end.
@@ -50,6 +55,7 @@ class ChunkDecoder {
   std::size_t next_aborted_ = 0;         // chunk_->aborted[next_aborted_...] not yet active
   std::set<std::int64_t> aborted_pids_;  // producers inside an aborted transaction
   bool done_ = false;
+  bool corrupt_ = false;
 };
 
 }  // namespace kafkit::client

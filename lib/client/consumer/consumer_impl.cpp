@@ -266,6 +266,15 @@ std::size_t ConsumerImpl::take_records(std::size_t max, std::vector<ConsumerReco
         }
         taken += p.decoding->decode(max - taken, out, errors);
         p.position = std::max(p.position, p.decoding->next_offset());
+        if (p.decoding->corrupt()) {
+          // Fetch the corrupt batch again (chunk_decoder.hpp): everything prefetched after
+          // it goes, and a Fetch in flight is ignored (seek_epoch), as after a seek.
+          state_.drop_fetched(p);
+          start_at(p, p.position);
+          p.retry_at = std::chrono::steady_clock::now() + config_.fetch_error_backoff;
+          released = true;
+          break;
+        }
         if (p.decoding->done()) {
           state_.budget.release(p.chunks.front()->budget_bytes);
           p.chunks.pop_front();

@@ -1,6 +1,6 @@
 // ChunkDecoder and FetchBudget: what poll() hands out of a fetched chunk — offsets below
 // the fetch offset skipped (compressed batches are returned whole), aborted transactions
-// and control batches dropped under read_committed, a CRC mismatch reported and skipped,
+// and control batches dropped under read_committed, a CRC mismatch reported and fetched again,
 // not a crash — and the byte accounting of the one prefetch budget.
 #include <doctest/doctest.h>
 
@@ -205,17 +205,35 @@ TEST_CASE("chunk decoder: read_committed drops aborted transactions and control 
   }
 }
 
-TEST_CASE("chunk decoder: a CRC mismatch is an error, the batch is skipped") {
+TEST_CASE("chunk decoder: a CRC mismatch is an error that ends the chunk before the batch") {
   auto good1 = batch({0, 2});
   auto bad = batch({2, 3, protocol::CompressionCodec::gzip});
   auto good2 = batch({5, 2});
   bad[bad.size() - 1] ^= std::byte{0x5a};  // inside the CRC-covered part
   SUBCASE("checked") {
+    // Damage in transit must not cost records (kafkit-fuzz proxy found them skipped): the
+    // consumer fetches again from the corrupt batch.
+    ChunkDecoder raw(chunk({good1, bad, good2}, 0), true);
+    std::vector<ConsumerRecord> records;
+    std::vector<Error> errors;
+    raw.decode(1000, records, errors);
+    CHECK(raw.done());
+    CHECK(raw.corrupt());
+    CHECK(raw.next_offset() == 2);
+    CHECK(records.size() == 2);
     auto d = decode_all(chunk({good1, bad, good2}, 0));
-    CHECK(d.offsets() == std::vector<std::int64_t>{0, 1, 5, 6});
+    CHECK(d.offsets() == std::vector<std::int64_t>{0, 1});
     REQUIRE(d.errors.size() == 1);
     CHECK(d.errors[0].message.find("t [3]") != std::string::npos);
-    CHECK(d.next == 7);
+    CHECK(d.next == 2);
+  }
+  SUBCASE("a whole chunk is not corrupt") {
+    ChunkDecoder ok(chunk({good1, good2}, 0), true);
+    std::vector<ConsumerRecord> records;
+    std::vector<Error> errors;
+    ok.decode(1000, records, errors);
+    CHECK(ok.done());
+    CHECK_FALSE(ok.corrupt());
   }
   SUBCASE("check.crcs=false trusts the bytes") {
     auto d = decode_all(chunk({good1, good2}, 0), 1000, false);
