@@ -610,6 +610,18 @@ void GroupMembership::perform_assignment(const protocol::JoinGroupResponse& r, T
            Error{errc::malformed, "group '" + config_.group_id + "': subscription of member " +
                                       m.member_id + " unreadable: " + decoded.error().message});
     }
+    if (m.member_id == member_id_ && (!decoded || sub.topics != subscription_)) {
+      // The coordinator echoes each member's metadata byte for byte, so a leader that
+      // cannot read back its own subscription holds an answer damaged on the way: assign
+      // from it (the group is waiting for our SyncGroup), then rebalance at once. Kept
+      // silent, a damaged topic name left the group stable with nothing assigned (found by
+      // kafkit-fuzz proxy).
+      emit(ConsumerEvent::Type::error, {},
+           Error{errc::malformed, "group '" + config_.group_id +
+                                      "': JoinGroup answer echoed this member's subscription "
+                                      "damaged; rebalancing again"});
+      rejoin_pending_ = true;
+    }
     topics.insert(sub.topics.begin(), sub.topics.end());
     members.push_back(std::move(sub));
   }
@@ -695,6 +707,19 @@ void GroupMembership::complete_sync(const ConsumerAssignment& assignment, TimePo
   last_heartbeat_ok_ = now;
   last_heartbeat_sent_ = now;
   rejoin_pending_ = rejoin_pending_ || snapshot(metadata_topics()) != assigned_snapshot_;
+  // Java's checkAssignmentMatchedSubscription: a partition of a topic this member does not
+  // subscribe to means the leader saw another subscription than ours (damaged on the way,
+  // or changed since): take the assignment as it is and rebalance.
+  for (const TopicPartition& tp : assigned) {
+    if (!std::binary_search(subscription_.begin(), subscription_.end(), tp.topic)) {
+      emit(ConsumerEvent::Type::error, {},
+           Error{errc::malformed, "group '" + config_.group_id + "': assigned " + tp.topic +
+                                      " which this member does not subscribe to; rebalancing "
+                                      "again"});
+      rejoin_pending_ = true;
+      break;
+    }
+  }
 
   std::vector<TopicPartition> revoked = minus(owned_, assigned);
   std::vector<TopicPartition> added = minus(assigned, owned_);

@@ -607,6 +607,58 @@ TEST_CASE("subscription or partition count changes rejoin") {
   }
 }
 
+TEST_CASE("an answer damaged on the way is reported and followed by another rebalance") {
+  // Found by kafkit-fuzz proxy: a flipped byte in a topic name left the group stable with
+  // nothing assigned, for good.
+  auto error_named = [](const std::vector<ConsumerEvent>& events, const std::string& text) {
+    for (const ConsumerEvent& e : events)
+      if (e.type == EventType::error && e.error && e.error->message.find(text) != std::string::npos)
+        return true;
+    return false;
+  };
+  SUBCASE("the leader's own subscription echoed damaged") {
+    Driver d(config({"cooperative-sticky"}));
+    d.m.set_subscription({"t"}, d.now);
+    d.m.set_partition_counts({{"t", 2}}, d.now);
+    d.find_coordinator();
+    auto join = d.join();
+    join.protocols.front().metadata = subscription_bytes({"s"});  // what came back
+    d.join_ok("m1", 1, "m1", join);
+    auto sync = d.sync();  // the group waits for the leader's SyncGroup all the same
+    REQUIRE(sync.assignments.size() == 1);
+    d.sync_ok({});
+    CHECK(error_named(d.events(), "echoed this member's subscription damaged"));
+    auto again = d.join();
+    auto sub = decode_subscription(again.protocols[0].metadata);
+    REQUIRE(sub.ok());
+    CHECK(sub->topics == std::vector<std::string>{"t"});
+  }
+  SUBCASE("an assigned topic this member does not subscribe to") {
+    Driver d(config({"cooperative-sticky"}));
+    d.m.set_subscription({"t"}, d.now);
+    d.m.set_partition_counts({{"t", 2}}, d.now);
+    d.find_coordinator();
+    auto join = d.join();
+    d.join_ok("m2", 3, "m1", join);
+    d.sync();
+    d.sync_ok(partitions("s", {0}));
+    auto ev = d.events();
+    CHECK(error_named(ev, "assigned s which this member does not subscribe to"));
+    // The stray partition is given back before the next JoinGroup (cooperative).
+    REQUIRE_FALSE(ev.empty());
+    CHECK(ev.back().type == EventType::partitions_revoked);
+    CHECK(ev.back().partitions == partitions("s", {0}));
+    d.m.revoke_done(ev.back().partitions, d.now);
+    d.join();
+  }
+  SUBCASE("an intact answer rebalances no more") {
+    Driver d(config({"cooperative-sticky"}));
+    d.join_alone();
+    CHECK_FALSE(error_named(d.events(), "rebalancing again"));
+    CHECK_FALSE(d.next().has_value());
+  }
+}
+
 TEST_CASE("group authorization failure is reported and retried on the next poll") {
   Driver d(config());
   d.m.set_subscription({"t"}, d.now);
