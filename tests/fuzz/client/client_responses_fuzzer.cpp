@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../fuzz_check.hpp"
 #include "client/cluster/metadata_cache.hpp"
 #include "client/consumer/chunk_decoder.hpp"
 #include "client/consumer/fetched_chunk.hpp"
@@ -55,15 +56,6 @@ using namespace kafkit::client;
 using protocol::ByteView;
 
 namespace {
-
-// An invariant broken: say which (the replay shows it) and abort, which libFuzzer reports.
-#define check(condition)                                                                 \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (false)
 
 template <class M>
 std::optional<M> decode(ByteView body, std::uint8_t version) {
@@ -87,21 +79,21 @@ void touch(std::optional<std::string_view> text) {
 
 void drain_chunk(std::shared_ptr<FetchedChunk> chunk, bool verify_crc, std::size_t batch) {
   std::int64_t end = *next_fetch_offset(chunk->records);
-  check(end > chunk->fetch_offset);
+  fuzz_check(end > chunk->fetch_offset);
   ChunkDecoder decoder(chunk, verify_crc);
   std::vector<ConsumerRecord> out;
   std::vector<Error> errors;
   std::int64_t last = chunk->fetch_offset - 1;
   std::int64_t position = chunk->fetch_offset;
   for (std::size_t rounds = 0; !decoder.done(); ++rounds) {
-    check(rounds < 1000000);  // it never loops forever
+    fuzz_check(rounds < 1000000);  // it never loops forever
     out.clear();
     std::size_t n = decoder.decode(batch, out, errors);
-    check(n == out.size() && n <= batch);
+    fuzz_check(n == out.size() && n <= batch);
     // take_records relies on this: a decoder that hands out fewer than asked is done.
-    if (n < batch) check(decoder.done());
+    if (n < batch) fuzz_check(decoder.done());
     for (const ConsumerRecord& r : out) {
-      check(r.offset > last && r.offset >= chunk->fetch_offset && r.offset < end);
+      fuzz_check(r.offset > last && r.offset >= chunk->fetch_offset && r.offset < end);
       last = r.offset;
       // Touch every byte handed out: it must still be alive (ASan).
       touch(r.key);
@@ -111,7 +103,7 @@ void drain_chunk(std::shared_ptr<FetchedChunk> chunk, bool verify_crc, std::size
         touch(h.value);
       }
     }
-    check(decoder.next_offset() >= position);
+    fuzz_check(decoder.next_offset() >= position);
     position = decoder.next_offset();
   }
 }
@@ -129,11 +121,11 @@ void fuzz_fetch(ByteView body, std::uint8_t version, std::uint8_t param) {
       auto chunk =
           make_fetched_chunk(t.topic, pd.partition_index, fetch_offset, read_committed, pd);
       if (!chunk) continue;
-      check(chunk->fetch_offset == fetch_offset && !chunk->records.empty());
-      check(std::is_sorted(chunk->aborted.begin(), chunk->aborted.end(),
-                           [](const AbortedTxn& a, const AbortedTxn& b) {
-                             return a.first_offset < b.first_offset;
-                           }));
+      fuzz_check(chunk->fetch_offset == fetch_offset && !chunk->records.empty());
+      fuzz_check(std::is_sorted(chunk->aborted.begin(), chunk->aborted.end(),
+                                [](const AbortedTxn& a, const AbortedTxn& b) {
+                                  return a.first_offset < b.first_offset;
+                                }));
       drain_chunk(std::move(chunk), verify_crc, 1 + partitions % 7);
     }
   }
@@ -169,7 +161,7 @@ void check_cache(const MetadataCache& cache) {
   for (const auto& [name, t] : cache.topics()) {
     for (std::size_t p = 0; p < t.partitions.size(); ++p) {
       std::int32_t leader = cache.leader(name, std::int32_t(p));
-      check(leader == -1 || cache.broker(leader) != nullptr);
+      fuzz_check(leader == -1 || cache.broker(leader) != nullptr);
     }
   }
 }
@@ -184,15 +176,15 @@ void fuzz_metadata(ByteView body, std::uint8_t version, std::uint8_t param) {
     cache.update_all(*r);
   else
     cache.update(*r);
-  check(cache.version() > before);
+  fuzz_check(cache.version() > before);
   check_cache(cache);
   // KIP-951 hints and NOT_LEADER invalidations with the values the response carries.
   for (const auto& t : r->topics) {
     if (!t.name) continue;
     for (const auto& p : t.partitions) {
       cache.update_leader(*t.name, p.partition_index, p.leader_id, p.leader_epoch);
-      check(cache.leader(*t.name, p.partition_index) == -1 ||
-            cache.broker(cache.leader(*t.name, p.partition_index)) != nullptr);
+      fuzz_check(cache.leader(*t.name, p.partition_index) == -1 ||
+                 cache.broker(cache.leader(*t.name, p.partition_index)) != nullptr);
       if (p.error_code != 0) cache.invalidate_leader(*t.name, p.partition_index);
     }
   }
@@ -227,24 +219,24 @@ void fuzz_produce(ByteView body, std::uint8_t version, std::uint8_t param) {
       if (a.new_leader >= 0) {
         cache.update_leader(b.topic, b.partition, a.new_leader, a.new_leader_epoch);
         std::int32_t leader = cache.leader(b.topic, b.partition);
-        check(leader == -1 || cache.broker(leader) != nullptr);
+        fuzz_check(leader == -1 || cache.broker(leader) != nullptr);
       }
       ProduceDecision d = decide_produce(a.error_code, a.transport_error, idempotence, retrying);
       switch (d.verdict) {
         case ProduceVerdict::delivered:
-          check(a.error_code == 0 || d.duplicate);
+          fuzz_check(a.error_code == 0 || d.duplicate);
           ++b.completions;
           break;
         case ProduceVerdict::failed:
-          check(a.error_code != 0 && !d.bump_epoch);
+          fuzz_check(a.error_code != 0 && !d.bump_epoch);
           ++b.completions;
           break;
         case ProduceVerdict::retry:
-          check(a.error_code != 0);
+          fuzz_check(a.error_code != 0);
           b.in_flight = true;  // sent again, answered with the same response
           break;
       }
-      check(b.completions <= 1);
+      fuzz_check(b.completions <= 1);
     }
   }
 }
@@ -265,14 +257,14 @@ void fuzz_offset_fetch(ByteView body, std::uint8_t version, std::uint8_t param) 
   if (param & 1) asked.push_back({"a", 0});  // asked twice: answered twice, in order
   CommittedAnswer answer = committed_offsets_from(*r, asked, coordinator_retriable);
   if (answer.retry_code) {
-    check(answer.offsets.empty() && *answer.retry_code != 0);
+    fuzz_check(answer.offsets.empty() && *answer.retry_code != 0);
     return;
   }
-  check(answer.offsets.size() == asked.size());
+  fuzz_check(answer.offsets.size() == asked.size());
   for (std::size_t i = 0; i < asked.size(); ++i) {
     const TopicPartitionOffset& o = answer.offsets[i];
-    check(o.topic == asked[i].topic && o.partition == asked[i].partition);
-    check(o.offset >= 0 || o.offset == offsets::stored);
+    fuzz_check(o.topic == asked[i].topic && o.partition == asked[i].partition);
+    fuzz_check(o.offset >= 0 || o.offset == offsets::stored);
   }
 }
 
@@ -300,13 +292,13 @@ void fuzz_group(ByteView body, std::uint8_t version, std::uint8_t param) {
     int sent = 0;
     while (auto req = m.next_request(now)) {
       ++sent;
-      check(sent <= 1);  // one request at a time
+      fuzz_check(sent <= 1);  // one request at a time
     }
     for (const ConsumerEvent& e : m.take_events()) {
       if (e.type == ConsumerEvent::Type::partitions_revoked) m.revoke_done(e.partitions, now);
     }
     std::set<TopicPartition> owned(m.owned().begin(), m.owned().end());
-    check(owned.size() == m.owned().size());
+    fuzz_check(owned.size() == m.owned().size());
     (void)m.next_wakeup(now);
   };
   step();

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "../fuzz_check.hpp"
 #include "client/group/builtin_assignors.hpp"
 #include "client/group/consumer_protocol.hpp"
 #include "kafkit/assignor.hpp"
@@ -34,24 +35,15 @@ constexpr std::size_t kMaxTopicsPerMember = 16;
 constexpr std::size_t kMaxOwned = 64;
 constexpr std::int32_t kMaxPartitions = 16;
 
-// An invariant broken: say which (the replay shows it) and abort, which libFuzzer reports.
-#define check(condition)                                                                 \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (false)
-
 void fuzz_subscription(ByteView in) {
   auto s = decode_subscription(in);
   if (!s) return;
   for (std::int16_t v = 0; v <= consumer_protocol_max_version; ++v) {
     auto once = encode_subscription(*s, v);
     auto again = decode_subscription(once);
-    check(again.ok());
-    check(encode_subscription(*again, v) == once);
-    check(again->topics == s->topics);
+    fuzz_check(again.ok());
+    fuzz_check(encode_subscription(*again, v) == once);
+    fuzz_check(again->topics == s->topics);
   }
 }
 
@@ -61,8 +53,8 @@ void fuzz_assignment(ByteView in) {
   for (std::int16_t v = 0; v <= consumer_protocol_max_version; ++v) {
     auto once = encode_assignment(*a, v);
     auto again = decode_assignment(once);
-    check(again.ok());
-    check(encode_assignment(*again, v) == once);
+    fuzz_check(again.ok());
+    fuzz_check(encode_assignment(*again, v) == once);
   }
 }
 
@@ -77,19 +69,20 @@ void check_assignment(const std::string& assignor, bool complete,
     const GroupMemberAssignment& assignment = entry.second;
     auto m = std::find_if(members.begin(), members.end(),
                           [&](const GroupMemberSubscription& x) { return x.member_id == member; });
-    check(m != members.end());
+    fuzz_check(m != members.end());
     for (const TopicPartition& tp : assignment.partitions) {
       auto c = counts.find(tp.topic);
-      check(c != counts.end() && tp.partition >= 0 && tp.partition < c->second);
-      check(std::find(m->topics.begin(), m->topics.end(), tp.topic) != m->topics.end());
-      check(seen.insert(tp).second);
+      fuzz_check(c != counts.end() && tp.partition >= 0 && tp.partition < c->second);
+      fuzz_check(std::find(m->topics.begin(), m->topics.end(), tp.topic) != m->topics.end());
+      fuzz_check(seen.insert(tp).second);
     }
     // What the leader sends must decode to what it assigned.
     ConsumerAssignment wire{assignment.partitions, assignment.user_data};
     auto back = decode_assignment(encode_assignment(wire));
-    check(back.ok());
-    check(std::set<TopicPartition>(back->partitions.begin(), back->partitions.end()) ==
-          std::set<TopicPartition>(assignment.partitions.begin(), assignment.partitions.end()));
+    fuzz_check(back.ok());
+    fuzz_check(
+        std::set<TopicPartition>(back->partitions.begin(), back->partitions.end()) ==
+        std::set<TopicPartition>(assignment.partitions.begin(), assignment.partitions.end()));
   }
   if (!complete) return;
   for (const auto& [topic, count] : counts) {
@@ -98,7 +91,7 @@ void check_assignment(const std::string& assignor, bool complete,
       subscribed =
           subscribed || std::find(m.topics.begin(), m.topics.end(), topic) != m.topics.end();
     if (!subscribed) continue;
-    for (std::int32_t p = 0; p < count; ++p) check(seen.count(TopicPartition{topic, p}) == 1);
+    for (std::int32_t p = 0; p < count; ++p) fuzz_check(seen.count(TopicPartition{topic, p}) == 1);
   }
 }
 
@@ -146,7 +139,7 @@ void fuzz_assignors(ByteView in) {
 
   for (const char* name : {"range", "roundrobin", "sticky", "cooperative-sticky"}) {
     std::unique_ptr<PartitionAssignor> assignor = make_builtin_assignor(name);
-    check(assignor != nullptr);
+    fuzz_check(assignor != nullptr);
     auto result = assignor->assign(counts, members);
     bool eager = assignor->protocol() == RebalanceProtocol::eager;
     check_assignment(name, eager, counts, members, result);

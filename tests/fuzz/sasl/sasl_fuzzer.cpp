@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../fuzz_check.hpp"
 #include "broker/sasl/sasl_gate.hpp"
 #include "net/sasl/base64.hpp"
 #include "net/sasl/mechanism_factory.hpp"
@@ -43,15 +44,6 @@ namespace fixture = kafkit::fuzz::sasl;
 
 namespace {
 
-// An invariant broken: say which (the replay shows it) and abort, which libFuzzer reports.
-#define check(condition)                                                                 \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (false)
-
 std::vector<std::string_view> split(std::string_view in) {
   std::vector<std::string_view> out;
   for (;;) {
@@ -69,16 +61,17 @@ std::span<const std::uint8_t> bytes(std::string_view s) {
 }
 
 void fuzz_base64(std::string_view in) {
-  if (auto d = base64_decode(in)) check(base64_encode(*d) == in);
-  check(base64_decode(base64_encode(bytes(in))) == std::vector<std::uint8_t>(in.begin(), in.end()));
+  if (auto d = base64_decode(in)) fuzz_check(base64_encode(*d) == in);
+  fuzz_check(base64_decode(base64_encode(bytes(in))) ==
+             std::vector<std::uint8_t>(in.begin(), in.end()));
   if (auto d = base64url_decode(in)) {
     // Padding is optional on input and never written.
     std::string_view unpadded = in.substr(0, in.find_last_not_of('=') + 1);
     if (in.find_first_not_of('=') == std::string_view::npos) unpadded = {};
-    check(base64url_encode(*d) == unpadded);
+    fuzz_check(base64url_encode(*d) == unpadded);
   }
-  check(base64url_decode(base64url_encode(bytes(in))) ==
-        std::vector<std::uint8_t>(in.begin(), in.end()));
+  fuzz_check(base64url_decode(base64url_encode(bytes(in))) ==
+             std::vector<std::uint8_t>(in.begin(), in.end()));
 }
 
 void fuzz_scram_client(std::string_view in) {
@@ -89,7 +82,7 @@ void fuzz_scram_client(std::string_view in) {
   options.max_iterations = kScramMinIterations;
   ScramClient client(ScramHash::sha256, std::string(fixture::kScramUser),
                      std::string(fixture::kScramPassword), options);
-  check(client.initial_response().ok());
+  fuzz_check(client.initial_response().ok());
   for (std::string_view message : split(in)) {
     auto reply = client.next(message);
     if (!reply || client.done()) break;
@@ -108,21 +101,21 @@ void fuzz_scram_server(std::string_view in, ScramHash hash) {
     if (!reply) break;
     if (i == 0) {
       auto first = parse_client_first(messages[0]);
-      check(first.ok());
+      fuzz_check(first.ok());
       client_first_bare = first->bare;
       server_first = *reply;
     }
     if (server.done()) {
       // Success must mean the proof is the one only the password can produce.
-      check(i == 1);
+      fuzz_check(i == 1);
       auto final_message = parse_client_final(messages[1]);
-      check(final_message.ok());
+      fuzz_check(final_message.ok());
       std::string auth =
           client_first_bare + "," + server_first + "," + final_message->without_proof;
       SecretBytes proof = fixture::genuine_proof(hash, auth);
-      check(constant_time_equal(final_message->proof, proof.view()));
-      check(server.principal() == fixture::kScramUser);
-      check(!server.next("").ok());  // nothing after success
+      fuzz_check(constant_time_equal(final_message->proof, proof.view()));
+      fuzz_check(server.principal() == fixture::kScramUser);
+      fuzz_check(!server.next("").ok());  // nothing after success
       break;
     }
   }
@@ -134,9 +127,9 @@ void fuzz_plain(std::string_view in) {
   for (std::string_view message : split(in)) {
     auto reply = server.next(message);
     if (server.done()) {
-      check(reply.ok() && server.principal() == fixture::kPlainUser);
+      fuzz_check(reply.ok() && server.principal() == fixture::kPlainUser);
       auto parsed = parse_plain_message(message);
-      check(parsed.ok() && parsed->password == fixture::kPlainPassword);
+      fuzz_check(parsed.ok() && parsed->password == fixture::kPlainPassword);
       break;
     }
     if (!reply) break;
@@ -148,14 +141,14 @@ void fuzz_oauthbearer_server(std::string_view in) {
   OAuthBearerServer server(unsecured_jwt_validator(UnsecuredJwtPolicy{}, fixture::clock));
   for (std::string_view message : split(in)) {
     auto reply = server.next(message);
-    if (server.done()) check(reply.ok() && !server.principal().empty());
+    if (server.done()) fuzz_check(reply.ok() && !server.principal().empty());
     if (!reply || server.done()) break;
   }
 }
 
 void fuzz_oauthbearer_client(std::string_view in) {
   OAuthBearerClient client(fixture::jwt(), {{"traceId", "abc"}});
-  check(client.initial_response().ok());
+  fuzz_check(client.initial_response().ok());
   for (std::string_view message : split(in)) {
     auto reply = client.next(message);
     if (!reply || client.done()) break;
@@ -165,7 +158,7 @@ void fuzz_oauthbearer_client(std::string_view in) {
 void fuzz_texts(std::string_view in) {
   (void)parse_scram_credential(ScramHash::sha256, in);
   (void)parse_scram_credential(ScramHash::sha512, in);
-  if (auto name = unescape_saslname(in)) check(escape_saslname(*name) == in);
+  if (auto name = unescape_saslname(in)) fuzz_check(escape_saslname(*name) == in);
   (void)is_scram_nonce(in);
   (void)is_bearer_token(in);
   (void)parse_unsecured_jwt_config(in);
@@ -181,8 +174,8 @@ void fuzz_jwt(std::string_view in) {
   policy.allowable_clock_skew = std::chrono::seconds(30);
   auto token = validate_unsecured_jwt(in, policy, fixture::clock());
   if (token)
-    check(!token->principal.empty() &&
-          token->expires_at > fixture::clock() - std::chrono::seconds(31));
+    fuzz_check(!token->principal.empty() &&
+               token->expires_at > fixture::clock() - std::chrono::seconds(31));
   (void)validate_unsecured_jwt(in, UnsecuredJwtPolicy{}, fixture::clock());
 }
 
@@ -201,9 +194,10 @@ void fuzz_gate(std::string_view in) {
     if (outcome.action == Action::close || outcome.action == Action::fail) break;
     if (gate.authenticated()) {
       // PLAIN and SCRAM know one user each; any subject may hold an unsecured JWT.
-      if (gate.mechanism() == "PLAIN") check(gate.principal() == fixture::kPlainUser);
-      if (gate.mechanism().starts_with("SCRAM")) check(gate.principal() == fixture::kScramUser);
-      check(!gate.principal().empty());
+      if (gate.mechanism() == "PLAIN") fuzz_check(gate.principal() == fixture::kPlainUser);
+      if (gate.mechanism().starts_with("SCRAM"))
+        fuzz_check(gate.principal() == fixture::kScramUser);
+      fuzz_check(!gate.principal().empty());
       break;
     }
   }
