@@ -1,21 +1,8 @@
 #include "cli_options.hpp"
 
-#include <charconv>
+#include "option_values.hpp"
 
 namespace kafkit::fuzz {
-
-namespace {
-
-Error usage(const std::string& m) {
-  return Error{errc::invalid_argument, m};
-}
-
-bool parse_u64(const std::string& s, uint64_t& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
-}
-
-}  // namespace
 
 Result<FuzzOptions> parse_options(const std::vector<std::string>& args, bool replay) {
   FuzzOptions o;
@@ -50,7 +37,7 @@ Result<FuzzOptions> parse_options(const std::vector<std::string>& args, bool rep
     } else if (a == "--out") {
       if (v.empty()) return usage("--out needs a directory");
       o.out_dir = v;
-    } else if (!parse_u64(v, n)) {
+    } else if (!parse_number(v, n)) {
       return usage(a + ": expected a non-negative integer, got '" + v + "'");
     } else if (a == "--seed") {
       o.seed = n;

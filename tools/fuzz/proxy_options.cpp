@@ -1,27 +1,13 @@
 #include "proxy_options.hpp"
 
-#include <charconv>
 #include <string_view>
 
+#include "option_values.hpp"
 #include "response_mutator.hpp"
 
 namespace kafkit::fuzz {
 
 namespace {
-
-Error usage(const std::string& m) {
-  return Error{errc::invalid_argument, m};
-}
-
-bool parse_u64(const std::string& s, uint64_t& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
-}
-
-bool parse_double(const std::string& s, double& out) {
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-  return ec == std::errc{} && p == s.data() + s.size() && !s.empty();
-}
 
 std::vector<std::string> split_commas(const std::string& s) {
   std::vector<std::string> out;
@@ -123,14 +109,14 @@ Result<ProxyOptions> parse_proxy_options(const std::vector<std::string>& args) {
       }
       if (o.mutations.empty()) return usage("--mutations needs at least one kind");
     } else if (a == "--rate") {
-      if (!parse_double(v, d) || !(d >= 0 && d <= 1))
+      if (!parse_number(v, d) || !(d >= 0 && d <= 1))
         return usage("--rate: expected a probability in [0, 1], got '" + v + "'");
       o.rate = d;
     } else if (a == "--duration" || a == "--calm-after") {
-      if (!parse_double(v, d) || !(d >= 0 && d < 1e9))
+      if (!parse_number(v, d) || !(d >= 0 && d < 1e9))
         return usage(a + ": expected seconds, got '" + v + "'");
       (a == "--duration" ? o.duration_s : o.calm_after_s) = d;
-    } else if (!parse_u64(v, n)) {
+    } else if (!parse_number(v, n)) {
       return usage(a + ": expected a non-negative integer, got '" + v + "'");
     } else if (a == "--seed") {
       o.seed = n;
