@@ -1,4 +1,5 @@
 #include "mutators.hpp"
+#include "protocol/records/byte_order.hpp"
 
 #include <algorithm>
 
@@ -8,10 +9,6 @@ using namespace kafkit::protocol;
 
 namespace {
 
-void put_be32(Bytes& b, size_t at, uint32_t v) {
-  for (size_t i = 0; i < 4; ++i) b[at + i] = std::byte(v >> (8 * (3 - i)));
-}
-
 size_t body_position(const Bytes& frame, size_t body_offset, RandomSource& g) {
   if (body_offset >= frame.size()) return frame.size();
   return body_offset + g.below(frame.size() - body_offset + 1);
@@ -20,7 +17,7 @@ size_t body_position(const Bytes& frame, size_t body_offset, RandomSource& g) {
 }  // namespace
 
 void fix_frame_size(Bytes& wire) noexcept {
-  if (wire.size() >= 4) put_be32(wire, 0, uint32_t(wire.size() - 4));
+  if (wire.size() >= 4) detail::store_be<uint32_t>(wire.data(), uint32_t(wire.size() - 4));
 }
 
 void mutate_length_prefix(Bytes& frame, RandomSource& g) {
@@ -29,7 +26,7 @@ void mutate_length_prefix(Bytes& frame, RandomSource& g) {
   static constexpr int64_t fixed[] = {0, -1, 0x7fffffff, int64_t(0x80000000), 1, 104857600};
   int64_t v = g.boolean() ? fixed[g.below(6)] : real + int64_t(g.below(17)) - 8;
   if (v == real) v = real + 1;
-  put_be32(frame, 0, uint32_t(v));
+  detail::store_be<uint32_t>(frame.data(), uint32_t(v));
 }
 
 void mutate_truncate(Bytes& frame, RandomSource& g) {

@@ -14,6 +14,7 @@
 #include "protocol/header.hpp"
 #include "protocol/messages/apis.hpp"
 #include "protocol/reader.hpp"
+#include "protocol/records/byte_order.hpp"
 #include "wire_connection.hpp"
 
 namespace kafkit::fuzz {
@@ -26,10 +27,6 @@ namespace {
 constexpr size_t max_request_frame = size_t(100) << 20;
 /// Back-pressure: stop reading a side while this much is waiting for the other.
 constexpr size_t max_pending_bytes = size_t(16) << 20;
-
-uint32_t be32(const std::byte* p) {
-  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | uint32_t(p[3]);
-}
 
 uint64_t session_seed(uint64_t seed, uint64_t conn) {
   RandomSource mix(seed ^ (conn * 0x9e3779b97f4a7c15ULL));
@@ -149,7 +146,7 @@ class ProxySession {
   bool take_requests() {
     size_t at = 0;
     while (client_in_.size() - at >= 4) {
-      auto n = int32_t(be32(client_in_.data() + at));
+      auto n = detail::load_be<int32_t>(client_in_.data() + at);
       if (n < 8 || size_t(n) > max_request_frame) {
         s_.journal.note(id_, "client sent a frame of size " + std::to_string(n) + "; closed");
         return false;
@@ -184,7 +181,7 @@ class ProxySession {
   bool take_responses() {
     size_t at = 0;
     while (upstream_in_.size() - at >= 4) {
-      auto n = int32_t(be32(upstream_in_.data() + at));
+      auto n = detail::load_be<int32_t>(upstream_in_.data() + at);
       if (n < 4 || size_t(n) > max_response_frame) {
         s_.journal.note(id_, "broker sent a frame of size " + std::to_string(n) + "; closed");
         return false;
@@ -202,7 +199,7 @@ class ProxySession {
 
   void on_response(Bytes payload) {
     ResponseContext c;
-    c.correlation_id = int32_t(be32(payload.data()));
+    c.correlation_id = detail::load_be<int32_t>(payload.data());
     if (!pending_.empty() && pending_.front().correlation_id == c.correlation_id) {
       c = pending_.front();
       pending_.pop_front();

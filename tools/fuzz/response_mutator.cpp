@@ -10,6 +10,7 @@
 #include "protocol/header.hpp"
 #include "protocol/message.hpp"
 #include "protocol/messages/apis.hpp"
+#include "protocol/records/byte_order.hpp"
 #include "protocol/records/record_batch.hpp"
 
 namespace kafkit::fuzz {
@@ -238,18 +239,9 @@ int32_t throttle_value(RandomSource& g) {
   return picks[g.below(std::size(picks))];
 }
 
-void put_be32(Bytes& b, size_t at, uint32_t v) {
-  for (size_t i = 0; i < 4; ++i) b[at + i] = std::byte(v >> (8 * (3 - i)));
-}
-
-uint32_t get_be32(const Bytes& b, size_t at) {
-  return uint32_t(b[at]) << 24 | uint32_t(b[at + 1]) << 16 | uint32_t(b[at + 2]) << 8 |
-         uint32_t(b[at + 3]);
-}
-
 // End of the first batch inside a records field, clamped to its size.
 size_t first_batch_end(const Bytes& r) {
-  auto len = int32_t(get_be32(r, off::batch_length));
+  auto len = detail::load_be<int32_t>(r.data() + off::batch_length);
   if (len <= 0) return r.size();
   return std::min(r.size(), off::log_overhead + size_t(len));
 }
@@ -270,9 +262,9 @@ std::string mutate_records(std::string_view kind, Bytes& r, RandomSource& g) {
   }
   if (kind == "records-bad-length") {
     static constexpr int64_t lengths[] = {-1, 0, 1, 48, 0x7fffffff, int64_t(0x80000000)};
-    auto was = int32_t(get_be32(r, off::batch_length));
+    auto was = detail::load_be<int32_t>(r.data() + off::batch_length);
     int64_t v = g.chance(3) ? int64_t(was) + (g.boolean() ? 1 : -1) : lengths[g.below(6)];
-    put_be32(r, off::batch_length, uint32_t(v));
+    detail::store_be<uint32_t>(r.data() + off::batch_length, uint32_t(v));
     return "batch_length " + std::to_string(was) + " -> " + std::to_string(int32_t(v));
   }
   // records-flip
@@ -289,7 +281,7 @@ std::string mutate_records(std::string_view kind, Bytes& r, RandomSource& g) {
 }
 
 Bytes with_prefix_fixed(Bytes wire) {
-  put_be32(wire, 0, uint32_t(wire.size() - 4));
+  detail::store_be<uint32_t>(wire.data(), uint32_t(wire.size() - 4));
   return wire;
 }
 
@@ -319,14 +311,14 @@ Mutation mutate_raw(std::string_view kind, ByteView payload, const ResponseConte
     int64_t real = int64_t(payload.size());
     int64_t v = g.boolean() ? real + int64_t(g.below(9)) - 4 : picks[g.below(6)];
     if (v == real) v = real + 1;
-    put_be32(w, 0, uint32_t(v));
+    detail::store_be<uint32_t>(w.data(), uint32_t(v));
     m.detail = "size " + std::to_string(real) + " -> " + std::to_string(int32_t(v));
   } else {  // wrong-correlation-id
     int32_t picks[] = {plus(c.correlation_id, 1),           plus(c.correlation_id, -1), 0, -1,
                        std::numeric_limits<int32_t>::max(), int32_t(g.next())};
     int32_t v = picks[g.below(std::size(picks))];
     if (v == c.correlation_id) v = ~v;
-    if (w.size() >= 8) put_be32(w, 4, uint32_t(v));
+    if (w.size() >= 8) detail::store_be<uint32_t>(w.data() + 4, uint32_t(v));
     m.detail = "correlation id " + std::to_string(c.correlation_id) + " -> " + std::to_string(v);
   }
   return m;
@@ -345,7 +337,7 @@ std::span<const std::string_view> mutation_kinds() {
 
 Bytes size_prefixed(ByteView payload) {
   Bytes w(4 + payload.size());
-  put_be32(w, 0, uint32_t(payload.size()));
+  detail::store_be<uint32_t>(w.data(), uint32_t(payload.size()));
   std::copy(payload.begin(), payload.end(), w.begin() + 4);
   return w;
 }
