@@ -63,6 +63,7 @@ std::shared_ptr<FetchedChunk> make_fetched_chunk(std::string topic, std::int32_t
   chunk->high_watermark = data.high_watermark;
   chunk->last_stable_offset = data.last_stable_offset;
   chunk->log_start_offset = data.log_start_offset;
+  chunk->next_fetch_offset = *next;
   chunk->budget_bytes = records.size();
   chunk->records = std::move(records);
   return chunk;

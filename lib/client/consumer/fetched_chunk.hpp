@@ -34,6 +34,9 @@ struct FetchedChunk {
   std::int64_t high_watermark = -1;
   std::int64_t last_stable_offset = -1;
   std::int64_t log_start_offset = -1;
+  /// Where the next fetch starts: next_fetch_offset(records), found once by
+  /// make_fetched_chunk.
+  std::int64_t next_fetch_offset = 0;
   /// Bytes charged to the FetchBudget, given back when the chunk is done.
   std::size_t budget_bytes = 0;
   /// The partition's seek epoch when the fetch was sent: a chunk from before a seek is
@@ -57,7 +60,7 @@ std::optional<std::int64_t> next_fetch_offset(protocol::ByteView records) noexce
 /// One partition's data of a Fetch response as the chunk poll() decodes, for a fetch from
 /// `fetch_offset` (the records are moved out of `data`); nullptr when the data holds no
 /// whole batch ending past `fetch_offset` (the end of the partition, or only a partial
-/// batch). The fetcher resumes at next_fetch_offset(chunk->records). Pure, so that it can be
+/// batch). The fetcher resumes at chunk->next_fetch_offset. Pure, so that it can be
 /// fed hostile responses directly (tests/fuzz/client).
 std::shared_ptr<FetchedChunk> make_fetched_chunk(std::string topic, std::int32_t partition,
                                                  std::int64_t fetch_offset, bool read_committed,

@@ -434,10 +434,9 @@ void Fetcher::on_fetch(std::int32_t node, std::size_t reserved,
             }
             continue;
           }
-          auto next = next_fetch_offset(chunk->records);
           chunk->seek_epoch = p.seek_epoch;
           held += chunk->budget_bytes;
-          p.fetch_offset = *next;
+          p.fetch_offset = chunk->next_fetch_offset;
           p.eof_reported = false;
           p.chunks.push_back(std::move(chunk));
           state_.changed.notify_all();

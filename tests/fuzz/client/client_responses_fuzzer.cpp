@@ -78,7 +78,8 @@ void touch(std::optional<std::string_view> text) {
 }
 
 void drain_chunk(std::shared_ptr<FetchedChunk> chunk, bool verify_crc, std::size_t batch) {
-  std::int64_t end = *next_fetch_offset(chunk->records);
+  std::int64_t end = chunk->next_fetch_offset;
+  fuzz_check(next_fetch_offset(chunk->records) == end);
   fuzz_check(end > chunk->fetch_offset);
   ChunkDecoder decoder(chunk, verify_crc);
   std::vector<ConsumerRecord> out;
