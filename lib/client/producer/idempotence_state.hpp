@@ -24,6 +24,11 @@ class IdempotenceState {
   void set_producer(std::int64_t producer_id, std::int16_t epoch);
   /// The first sequence for a batch of `records` records, and advances past it.
   std::int32_t assign(const std::string& topic, std::int32_t partition, std::int32_t records);
+  /// The sequence after a batch of `records` records starting at `first`.
+  static std::int32_t sequence_after(std::int32_t first, std::int32_t records);
+  /// `a` comes before `b` in the wrapping sequence space (they are less than 2^30 apart,
+  /// as batches outstanding at once always are).
+  static bool sequence_before(std::int32_t a, std::int32_t b);
 
   /// Asked for when a sequence gap cannot be closed by retrying (a sequenced batch failed
   /// for good or expired, or the broker lost the producer's state).

@@ -55,7 +55,7 @@ ProduceAnswer produce_answer_for(const protocol::ProduceResponse& response, std:
 }
 
 ProduceDecision decide_produce(int error_code, bool transport_error, bool idempotence,
-                               bool queue_retrying) {
+                               bool behind_older) {
   ProduceDecision d;
   if (error_code == 0) {
     d.verdict = ProduceVerdict::delivered;
@@ -73,11 +73,11 @@ ProduceDecision decide_produce(int error_code, bool transport_error, bool idempo
                         error_code == code(ErrorCode::InvalidProducerEpoch) ||
                         error_code == code(ErrorCode::ProducerFenced);
   if (idempotence && sequence_error) {
-    // Out of order behind a batch of ours that is being retried: resend in order. Any
-    // other sequence complaint means the broker's state and ours differ; a new epoch
-    // restarts the sequences.
+    // Out of order behind an older batch of ours that is not in the log yet: resend in
+    // order. Any other sequence complaint means the broker's state and ours differ (a
+    // resend would get the same answer forever); a new epoch restarts the sequences.
     d.verdict = ProduceVerdict::retry;
-    d.bump_epoch = !(error_code == code(ErrorCode::OutOfOrderSequenceNumber) && queue_retrying);
+    d.bump_epoch = !(error_code == code(ErrorCode::OutOfOrderSequenceNumber) && behind_older);
     d.possibly_persisted = true;
     return d;
   }

@@ -48,9 +48,9 @@ struct ProduceDecision {
   bool possibly_persisted = false;
 };
 
-/// The Sender's rules for an answer (see Sender::handle_partition). `queue_retrying`: the
-/// partition is already resending an earlier batch.
+/// The Sender's rules for an answer (see Sender::handle_partition). `behind_older`: an
+/// older batch of the partition waits to be resent, which explains an out-of-order answer.
 ProduceDecision decide_produce(int error_code, bool transport_error, bool idempotence,
-                               bool queue_retrying);
+                               bool behind_older);
 
 }  // namespace kafkit::client

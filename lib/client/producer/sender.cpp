@@ -302,6 +302,7 @@ void Sender::on_producer_id(Result<protocol::InitProducerIdResponse> r, bool bum
   }
   idempotence_.set_producer(r->producer_id, r->producer_epoch);
   idempotence_.bump_done();
+  for (auto& [key, q] : queues_) q.acknowledged = false;
   renumber_unsent();
   run();
 }
@@ -373,7 +374,9 @@ bool Sender::send_ready(SteadyClock::time_point now) {
       if (q.in_flight > 0) continue;
       q.retrying = false;
     }
-    if (config_.idempotence && q.in_flight >= kMaxInFlightPerPartitionIdempotent) continue;
+    if (config_.idempotence &&
+        q.in_flight >= (q.acknowledged ? kMaxInFlightPerPartitionIdempotent : 1))
+      continue;
     if (q.queue.front()->retry_at > now) continue;
     std::int32_t leader = metadata_.cache().leader(q.topic, q.partition);
     if (leader < 0) {
@@ -470,9 +473,19 @@ void Sender::on_response(std::uint64_t id, Result<protocol::ProduceResponse> r) 
 void Sender::handle_partition(PartitionQueue& q, BatchPtr b, int error_code,
                               const std::string& message, std::int64_t base_offset,
                               std::int64_t log_append_time, bool transport_error) {
-  ProduceDecision d = decide_produce(error_code, transport_error, config_.idempotence, q.retrying);
+  // An older batch of the partition waiting to be resent explains an out-of-order answer.
+  // (Answers of one partition arrive in send order: its failure was handled first.)
+  bool behind_older = std::any_of(q.queue.begin(), q.queue.end(), [&](const BatchPtr& x) {
+    return x->base_sequence >= 0 && b->base_sequence >= 0 &&
+           IdempotenceState::sequence_before(x->base_sequence, b->base_sequence);
+  });
+  ProduceDecision d =
+      decide_produce(error_code, transport_error, config_.idempotence, behind_older);
   if (d.verdict == ProduceVerdict::delivered) {
     if (d.duplicate) base_offset = log_append_time = -1;
+    if (b->producer_id == idempotence_.producer_id() &&
+        b->producer_epoch == idempotence_.producer_epoch())
+      q.acknowledged = true;
     complete(&q, std::move(b), std::nullopt, base_offset, log_append_time, Persistence::persisted);
     return;
   }
@@ -520,7 +533,7 @@ void Sender::retry(PartitionQueue& q, BatchPtr b, const Error& error, bool possi
   auto pos = q.queue.begin();
   if (b->base_sequence >= 0)
     while (pos != q.queue.end() && (*pos)->base_sequence >= 0 &&
-           (*pos)->base_sequence < b->base_sequence)
+           IdempotenceState::sequence_before((*pos)->base_sequence, b->base_sequence))
       ++pos;
   q.queue.insert(pos, std::move(b));
 }

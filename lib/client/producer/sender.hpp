@@ -4,8 +4,9 @@
 // request per broker with one batch per partition, up to max.in.flight requests per
 // connection), and turns the answers into delivery reports, retries or failures.
 //
-// Ordering: with idempotence a partition may have up to 5 batches in flight; when one of
-// them must be retried the partition sends nothing new until all its in-flight batches
+// Ordering: with idempotence a partition may have up to 5 batches in flight (one until
+// its first batch under the current epoch is acknowledged); when one of them must be
+// retried the partition sends nothing new until all its in-flight batches
 // are answered, then resends from the oldest, keeping each batch's sequence number — so
 // the log gets the records in send order exactly once (KIP-98). Without idempotence,
 // retries may reorder unless max.in.flight.requests.per.connection=1, as in Kafka.
@@ -69,6 +70,11 @@ class Sender {
     // until those are answered: sent to the new leader at once they could be appended
     // before an older batch that then fails and is retried there.
     std::int32_t in_flight_node = -1;
+    // Idempotence: a batch was acknowledged under the current producer id and epoch. A
+    // broker without state for this producer on the partition accepts any sequence (Kafka
+    // does, for state lost to retention), so until then a batch sent behind a first one
+    // that fails would be appended before it: the partition sends one batch at a time.
+    bool acknowledged = false;
   };
   struct InFlight {
     std::int32_t node = -1;

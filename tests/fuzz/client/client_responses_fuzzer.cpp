@@ -8,8 +8,8 @@
 //   1 Metadata: into a MetadataCache that already knows brokers, topics and epochs
 //               (param bit 0: update_all), then the KIP-951 leader hints it carries.
 //   2 Produce:  answers for batches in flight to topics a and b (param bit 0: idempotence,
-//               bit 1: the partition is already retrying), through produce_answer_for and
-//               decide_produce, as the Sender applies them; retried batches get the answer
+//               bit 1: an older batch waits to be resent), through produce_answer_for
+//               and decide_produce, as the Sender applies them; retried batches get the answer
 //               again, up to three rounds.
 //   3 Group:    a GroupMembership that found its coordinator and wants to join, then the
 //               body is a script of [kind][version][uint16 length][bytes] steps: a
@@ -198,7 +198,7 @@ void fuzz_produce(ByteView body, std::uint8_t version, std::uint8_t param) {
   auto r = decode<protocol::ProduceResponse>(body, version);
   if (!r) return;
   bool idempotence = param & 1;
-  bool retrying = param & 2;
+  bool behind_older = param & 2;
   MetadataCache cache;
   cache.update(known_cluster());
   struct Batch {
@@ -222,7 +222,8 @@ void fuzz_produce(ByteView body, std::uint8_t version, std::uint8_t param) {
         std::int32_t leader = cache.leader(b.topic, b.partition);
         fuzz_check(leader == -1 || cache.broker(leader) != nullptr);
       }
-      ProduceDecision d = decide_produce(a.error_code, a.transport_error, idempotence, retrying);
+      ProduceDecision d =
+          decide_produce(a.error_code, a.transport_error, idempotence, behind_older);
       switch (d.verdict) {
         case ProduceVerdict::delivered:
           fuzz_check(a.error_code == 0 || d.duplicate);

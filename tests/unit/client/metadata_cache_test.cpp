@@ -134,6 +134,18 @@ TEST_CASE("MetadataCache: partition count grows; topic errors are kept") {
   CHECK(cache.topic("t") != nullptr);  // an answer about u leaves t as it was
 }
 
+TEST_CASE("IdempotenceState: sequence order across the wrap") {
+  CHECK(IdempotenceState::sequence_before(0, 1));
+  CHECK_FALSE(IdempotenceState::sequence_before(1, 0));
+  CHECK_FALSE(IdempotenceState::sequence_before(7, 7));
+  CHECK(IdempotenceState::sequence_before(INT32_MAX, 0));  // 0 follows INT32_MAX
+  CHECK(IdempotenceState::sequence_before(INT32_MAX - 10, 20));
+  CHECK_FALSE(IdempotenceState::sequence_before(20, INT32_MAX - 10));
+  CHECK(IdempotenceState::sequence_after(INT32_MAX - 1, 3) == 1);
+  CHECK(IdempotenceState::sequence_before(INT32_MAX - 1,
+                                          IdempotenceState::sequence_after(INT32_MAX - 1, 3)));
+}
+
 TEST_CASE("IdempotenceState: sequences per partition, wrap at INT32_MAX, reset per epoch") {
   IdempotenceState s;
   CHECK_FALSE(s.has_producer_id());
