@@ -139,6 +139,29 @@ bool wait_for_log(uint16_t port, const std::string& topic, int32_t partition, st
   return false;
 }
 
+// Sends `count` records ("<prefix>0", ...) to one partition, flushes, and checks each was
+// delivered once without error. Returns the values in send order.
+std::vector<std::string> deliver_all(Producer& p, const Reports& reports, const std::string& topic,
+                                     int32_t partition, const std::string& prefix, int count) {
+  std::vector<std::string> values;
+  for (int i = 0; i < count; ++i) values.push_back(prefix + std::to_string(i));
+  for (int i = 0; i < count; ++i)
+    REQUIRE(p.send({.topic = topic,
+                    .partition = partition,
+                    .value = values[size_t(i)],
+                    .opaque = opaque(i)})
+                .ok());
+  auto f = p.flush(8s);
+  REQUIRE_MESSAGE(f.ok(), f.error().message);
+  reports.check_exactly_once(count);
+  for (int i = 0; i < count; ++i) {
+    CAPTURE(i);
+    auto r = reports.at(i);
+    CHECK_MESSAGE(!r.error.has_value(), r.error.value_or(Error{}).message);
+  }
+  return values;
+}
+
 }  // namespace
 
 TEST_CASE("producer failures: an unanswered Produce is reported possibly_persisted") {
@@ -711,21 +734,7 @@ TEST_CASE("producer failures: sequence errors from the broker end in an epoch bu
                {.on_delivery = reports.callback()});
     warm_up(p, "seq", {0});
     REQUIRE(broker.cluster->inject_errors(kProduce, injected, 1, "seq", 0).ok());
-    constexpr int kCount = 30;
-    std::vector<std::string> values;
-    for (int i = 0; i < kCount; ++i) values.push_back("s" + std::to_string(i));
-    for (int i = 0; i < kCount; ++i)
-      REQUIRE(
-          p.send({.topic = "seq", .partition = 0, .value = values[size_t(i)], .opaque = opaque(i)})
-              .ok());
-    auto f = p.flush(8s);
-    REQUIRE_MESSAGE(f.ok(), f.error().message);
-    reports.check_exactly_once(kCount);
-    for (int i = 0; i < kCount; ++i) {
-      auto r = reports.at(i);
-      CAPTURE(i);
-      CHECK_MESSAGE(!r.error.has_value(), r.error.value_or(Error{}).message);
-    }
+    auto values = deliver_all(p, reports, "seq", 0, "s", 30);
     std::vector<std::string> want{"warm-up"};
     want.insert(want.end(), values.begin(), values.end());
     CHECK(values_of(read_partition(broker.port(), "seq", 0)) == want);
@@ -748,21 +757,7 @@ TEST_CASE("producer failures: a partition's refused first batch still lands firs
               .ok());
   // The refusal is answered late: whatever the producer sends behind it arrives first.
   broker.cluster->delay_responses(kProduce, 300ms, 1);
-  constexpr int kCount = 12;
-  std::vector<std::string> values;
-  for (int i = 0; i < kCount; ++i) values.push_back("f" + std::to_string(i));
-  for (int i = 0; i < kCount; ++i)
-    REQUIRE(
-        p.send({.topic = "first", .partition = 1, .value = values[size_t(i)], .opaque = opaque(i)})
-            .ok());
-  auto f = p.flush(8s);
-  REQUIRE_MESSAGE(f.ok(), f.error().message);
-  reports.check_exactly_once(kCount);
-  for (int i = 0; i < kCount; ++i) {
-    CAPTURE(i);
-    auto r = reports.at(i);
-    CHECK_MESSAGE(!r.error.has_value(), r.error.value_or(Error{}).message);
-  }
+  auto values = deliver_all(p, reports, "first", 1, "f", 12);
   CHECK(values_of(read_partition(broker.port(), "first", 1)) == values);
   REQUIRE(p.close(3s).ok());
 }
