@@ -2,6 +2,7 @@
 
 #include "protocol/message.hpp"
 #include "protocol/messages/api_versions.hpp"
+#include "protocol/records/byte_order.hpp"
 
 namespace kafkit::fuzz {
 
@@ -13,8 +14,7 @@ namespace {
 constexpr size_t max_log_per_connection = size_t(4) << 20;
 
 int32_t correlation_of(const Bytes& frame) {
-  return int32_t(uint32_t(frame[0]) << 24 | uint32_t(frame[1]) << 16 | uint32_t(frame[2]) << 8 |
-                 uint32_t(frame[3]));
+  return protocol::detail::load_be<int32_t>(frame.data());
 }
 
 }  // namespace

@@ -144,21 +144,33 @@ class ProxySession {
 
   // Request frames go upstream unchanged; their headers are remembered.
   bool take_requests() {
+    return split_frames(client_in_, 8, max_request_frame, "client", [this](ByteView frame) {
+      track_request(frame.subspan(4));
+      to_upstream_.insert(to_upstream_.end(), frame.begin(), frame.end());
+      return true;
+    });
+  }
+
+  // Hands each whole size-prefixed frame at the front of `in` to `on_frame` (which returns
+  // false to stop) and removes it; false when a frame's size is outside [min_size,
+  // max_size]: the session ends.
+  template <class OnFrame>
+  bool split_frames(Bytes& in, int32_t min_size, size_t max_size, const char* who,
+                    OnFrame on_frame) {
     size_t at = 0;
-    while (client_in_.size() - at >= 4) {
-      auto n = detail::load_be<int32_t>(client_in_.data() + at);
-      if (n < 8 || size_t(n) > max_request_frame) {
-        s_.journal.note(id_, "client sent a frame of size " + std::to_string(n) + "; closed");
+    bool more = true;
+    while (more && in.size() - at >= 4) {
+      auto n = detail::load_be<int32_t>(in.data() + at);
+      if (n < min_size || size_t(n) > max_size) {
+        s_.journal.note(
+            id_, std::string(who) + " sent a frame of size " + std::to_string(n) + "; closed");
         return false;
       }
-      if (client_in_.size() - at < 4 + size_t(n)) break;
-      ByteView payload(client_in_.data() + at + 4, size_t(n));
-      track_request(payload);
-      to_upstream_.insert(to_upstream_.end(), client_in_.begin() + std::ptrdiff_t(at),
-                          client_in_.begin() + std::ptrdiff_t(at + 4 + size_t(n)));
+      if (in.size() - at < 4 + size_t(n)) break;
+      more = on_frame(ByteView(in.data() + at, 4 + size_t(n)));
       at += 4 + size_t(n);
     }
-    client_in_.erase(client_in_.begin(), client_in_.begin() + std::ptrdiff_t(at));
+    in.erase(in.begin(), in.begin() + std::ptrdiff_t(at));
     return true;
   }
 
@@ -179,22 +191,10 @@ class ProxySession {
   }
 
   bool take_responses() {
-    size_t at = 0;
-    while (upstream_in_.size() - at >= 4) {
-      auto n = detail::load_be<int32_t>(upstream_in_.data() + at);
-      if (n < 4 || size_t(n) > max_response_frame) {
-        s_.journal.note(id_, "broker sent a frame of size " + std::to_string(n) + "; closed");
-        return false;
-      }
-      if (upstream_in_.size() - at < 4 + size_t(n)) break;
-      Bytes payload(upstream_in_.begin() + std::ptrdiff_t(at + 4),
-                    upstream_in_.begin() + std::ptrdiff_t(at + 4 + size_t(n)));
-      at += 4 + size_t(n);
-      on_response(std::move(payload));
-      if (closing_) return true;
-    }
-    upstream_in_.erase(upstream_in_.begin(), upstream_in_.begin() + std::ptrdiff_t(at));
-    return true;
+    return split_frames(upstream_in_, 4, max_response_frame, "broker", [this](ByteView frame) {
+      on_response(Bytes(frame.begin() + 4, frame.end()));
+      return !closing_;
+    });
   }
 
   void on_response(Bytes payload) {

@@ -5,11 +5,19 @@
 // errors, never delivers a corrupt record, and delivers every record once the proxy calms.
 #include <doctest/doctest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -263,5 +271,55 @@ TEST_CASE("fuzz proxy: kafkit producer and consumer through a hostile proxy") {
   CHECK(proxy.stop() == 0);
   MESSAGE(proxy.output());
   CHECK(proxy.output().find("summary") != std::string::npos);
+  CHECK(broker.stop() == 0);
+}
+
+// A raw client of the proxy: connects to host:port and sends `bytes`; true when the proxy
+// then closes the connection within 10 s.
+bool closed_after_sending(const std::string& hostport, const std::string& bytes) {
+  auto colon = hostport.rfind(':');
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(uint16_t(std::stoi(hostport.substr(colon + 1))));
+  REQUIRE(inet_pton(AF_INET, hostport.substr(0, colon).c_str(), &addr.sin_addr) == 1);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL) == ssize_t(bytes.size()));
+  pollfd p{fd, POLLIN, 0};
+  bool closed = false;
+  char buf[64];
+  auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (!closed && Clock::now() < deadline) {
+    if (::poll(&p, 1, 100) <= 0) continue;
+    closed = ::recv(fd, buf, sizeof buf, 0) <= 0;
+  }
+  ::close(fd);
+  return closed;
+}
+
+TEST_CASE("fuzz proxy: a client frame of a bad size closes that connection, others are served") {
+  broker::test::TempDir dir;
+  broker::test::BrokerProcess broker((dir.path / "data").string(), {});
+  broker.start();
+  std::string log_file = (dir.path / "proxy.log").string();
+  fuzz::test::ProxyProcess proxy(
+      {"--upstream", broker.bootstrap(), "--rate", "0", "--log", log_file});
+  proxy.start();
+  CHECK(closed_after_sending(proxy.bootstrap(), std::string("\x7f\xff\xff\xff", 4)));
+  CHECK(closed_after_sending(proxy.bootstrap(), std::string("\x00\x00\x00\x02xx", 6)));
+  // The proxy goes on forwarding for everyone else.
+  Producer p(Config{{"bootstrap.servers", proxy.bootstrap()}, {"linger.ms", "0"}});
+  REQUIRE(p.send({.topic = "after-bad-frames", .value = "ok"}).ok());
+  auto flushed = p.flush(std::chrono::seconds(15));
+  CHECK_MESSAGE(flushed.ok(), (flushed.ok() ? "" : flushed.error().message));
+  CHECK(p.close(std::chrono::seconds(5)).ok());
+  CHECK(proxy.stop() == 0);
+  std::stringstream log;
+  log << std::ifstream(log_file).rdbuf();
+  CHECK_MESSAGE(
+      log.str().find("client sent a frame of size 2147483647; closed") != std::string::npos,
+      log.str());
+  CHECK(log.str().find("client sent a frame of size 2; closed") != std::string::npos);
   CHECK(broker.stop() == 0);
 }
